@@ -1,0 +1,209 @@
+package org.balnet.model;
+
+import org.apache.commons.math3.special.Erf;
+
+import java.util.Locale;
+
+/**
+ * A rate (propensity) function f(x) = amplitude * (g(slope * x) + offset), with g one of the
+ * {@link RateFamily} sigmoids. Immutable. Construction refuses parameters that let f reach 0 or go
+ * negative anywhere (Hypothesis 3.1 needs 0 &lt; f &le; C_f), so every instance is a valid rate.
+ */
+public final class RateFunction {
+    private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
+
+    private final RateFamily family;
+    private final double amplitude;
+    private final double offset;
+    private final double slope;
+
+    private RateFunction(RateFamily family, double amplitude, double offset, double slope) {
+        this.family = family;
+        this.amplitude = amplitude;
+        this.offset = offset;
+        this.slope = slope;
+    }
+
+    /**
+     * @param where scenario key of this function, e.g. {@code "rates.ei"}, for error messages
+     * @throws BadInputException if a parameter is not finite, amplitude or slope is not positive,
+     *                           or the offset lets f reach 0
+     */
+    public static RateFunction of(RateFamily family, double amplitude, double offset, double slope, String where) {
+        requirePositive(where + ".amplitude", amplitude);
+        requirePositive(where + ".slope", slope);
+        if (!Double.isFinite(offset)) {
+            throw InputError.NOT_FINITE.exception(where + ".offset", where + ".offset", offset);
+        }
+        // g never attains its infimum, so f > 0 everywhere exactly when offset >= -inf g (the
+        // paper's own tanh(c x) + 1 sits on that edge: positive, with infimum 0).
+        if (!(offset + family.gInf >= 0)) {
+            throw InputError.RATE_NOT_POSITIVE.exception(where + ".offset", where + ".offset",
+                    String.format(Locale.ROOT,
+                            "= %s lets the %s rate go negative (down to %s); rates must stay > 0, so offset must be >= %s",
+                            offset, family.key, amplitude * (family.gInf + offset), -family.gInf));
+        }
+        return new RateFunction(family, amplitude, offset, slope);
+    }
+
+    private static void requirePositive(String key, double x) {
+        if (!Double.isFinite(x)) {
+            throw InputError.NOT_FINITE.exception(key, key, x);
+        }
+        if (!(x > 0)) {
+            throw InputError.outOfRange(key, x, "> 0");
+        }
+    }
+
+    public RateFamily family() {
+        return family;
+    }
+
+    public double amplitude() {
+        return amplitude;
+    }
+
+    public double offset() {
+        return offset;
+    }
+
+    public double slope() {
+        return slope;
+    }
+
+    /** C_f of (3.1): the supremum of f. */
+    public double bound() {
+        return amplitude * (family.gSup + offset);
+    }
+
+    /** The infimum of f, &ge; 0 by construction (and never attained). */
+    public double lowerBound() {
+        return amplitude * (family.gInf + offset);
+    }
+
+    /** Largest |f'| over the real line: f' peaks at x = 0 for all three families. */
+    public double maxSlope() {
+        return Math.abs(derivative(0.0));
+    }
+
+    /** f(x). */
+    public double value(double x) {
+        return amplitude * (g(slope * x) + offset);
+    }
+
+    /** f'(x). */
+    public double derivative(double x) {
+        double y = slope * x;
+        switch (family) {
+            case TANH: {
+                double t = Math.tanh(y);
+                return amplitude * slope * (1.0 - t * t);
+            }
+            case LOGISTIC: {
+                double s = logistic(y);
+                return amplitude * slope * s * (1.0 - s);
+            }
+            case ERF:
+                return amplitude * slope * TWO_OVER_SQRT_PI * Math.exp(-y * y);
+            default:
+                throw new AssertionError(family);
+        }
+    }
+
+    /** f''(x). */
+    public double secondDerivative(double x) {
+        double y = slope * x;
+        double c2 = slope * slope;
+        switch (family) {
+            case TANH: {
+                double t = Math.tanh(y);
+                return -2.0 * amplitude * c2 * t * (1.0 - t * t);
+            }
+            case LOGISTIC: {
+                double s = logistic(y);
+                return amplitude * c2 * s * (1.0 - s) * (1.0 - 2.0 * s);
+            }
+            case ERF:
+                return -2.0 * amplitude * c2 * y * TWO_OVER_SQRT_PI * Math.exp(-y * y);
+            default:
+                throw new AssertionError(family);
+        }
+    }
+
+    private double g(double y) {
+        switch (family) {
+            case TANH:
+                return Math.tanh(y);
+            case LOGISTIC:
+                return logistic(y);
+            case ERF:
+                return Erf.erf(y);
+            default:
+                throw new AssertionError(family);
+        }
+    }
+
+    private static double logistic(double y) {
+        // Written so that neither branch overflows: e^{-y} for y >= 0, e^{y} for y < 0.
+        if (y >= 0) {
+            return 1.0 / (1.0 + Math.exp(-y));
+        }
+        double e = Math.exp(y);
+        return e / (1.0 + e);
+    }
+
+    /**
+     * OpenCL C for this function and its derivative, as two functions {@code NAME(x)} and
+     * {@code NAME_d1(x)} in double. Constants are hex literals, so the kernels use exactly the
+     * parameters the Java side uses.
+     */
+    public String openClSource(String name) {
+        String a = hex(amplitude), b = hex(offset), c = hex(slope);
+        String g, d1;
+        switch (family) {
+            case TANH:
+                g = "tanh(" + c + " * x)";
+                d1 = "{ const double t = tanh(" + c + " * x); return " + a + " * " + c + " * (1.0 - t * t); }";
+                break;
+            case LOGISTIC:
+                g = "(1.0 / (1.0 + exp(-" + c + " * x)))";
+                d1 = "{ const double s = 1.0 / (1.0 + exp(-" + c + " * x)); return " + a + " * " + c
+                        + " * s * (1.0 - s); }";
+                break;
+            case ERF:
+                g = "erf(" + c + " * x)";
+                d1 = "{ const double y = " + c + " * x; return " + a + " * " + c + " * M_2_SQRTPI * exp(-y * y); }";
+                break;
+            default:
+                throw new AssertionError(family);
+        }
+        return "/* " + this + " */\n"
+                + "inline double " + name + "(const double x) { return " + a + " * (" + g + " + " + b + "); }\n"
+                + "inline double " + name + "_d1(const double x) " + d1 + "\n";
+    }
+
+    private static String hex(double x) {
+        return "(" + Double.toHexString(x) + ")";
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "%s: %s * (%s(%s x) + %s)", family.key, amplitude,
+                family == RateFamily.LOGISTIC ? "logistic" : family.key, slope, offset);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof RateFunction)) {
+            return false;
+        }
+        RateFunction r = (RateFunction) o;
+        return family == r.family && Double.compare(amplitude, r.amplitude) == 0
+                && Double.compare(offset, r.offset) == 0 && Double.compare(slope, r.slope) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(family, amplitude, offset, slope);
+    }
+}
