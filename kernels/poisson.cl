@@ -102,8 +102,8 @@ double log_poisson_pmf(long k, double lambda, double log_lambda) {
     }
     double kd = (double) k;
     double excess = kd - lambda;
-    return excess - kd * log1p(excess / lambda)
-            - (HALF_LOG_TWO_PI + 0.5 * log(kd)) - stirling_correction(kd);
+    double log_ratio = log1p(excess / lambda);
+    return excess - kd * log_ratio - (HALF_LOG_TWO_PI + 0.5 * (log_lambda + log_ratio)) - stirling_correction(kd);
 }
 
 /* PoissonSampler.inversionSearch */
@@ -143,7 +143,7 @@ long poisson_ptrs_loop(double lambda, double log_lambda, double a, double b, dou
         if (!(k >= 0 && k < PTRS_K_LIMIT) || (us < PTRS_US_TAIL && v > us)) {
             continue;
         }
-        if (log(v) + log_inv_alpha - log(a / (us * us) + b)
+        if (log(v / (a / (us * us) + b)) + log_inv_alpha
                 <= log_poisson_pmf((long) k, lambda, log_lambda)) {
             return (long) k;
         }
