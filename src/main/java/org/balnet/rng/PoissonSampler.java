@@ -17,12 +17,12 @@ package org.balnet.rng;
 public final class PoissonSampler {
     /** Largest λ the sampler is specified and tested for (counts then stay far below 2^53). */
     public static final double MAX_LAMBDA = 1e12;
-    /** λ from which PTRS is used; below it, inversion needs fewer than about 30 steps. */
+    /** λ from which PTRS is used; below it, inversion's search takes λ + 1 steps on average. */
     public static final double PTRS_THRESHOLD = 10.0;
     /** log(k!) is tabulated for k &lt; this; the Stirling series is used from here on. */
     public static final int LOG_FACTORIAL_TABLE_SIZE = 128;
 
-    // Hörmann's PTRS constants (Table 1 and Algorithm PTRS of the paper; numpy's random_poisson_ptrs).
+    // Hörmann's constants of algorithm PTRS, as in numpy's random_poisson_ptrs.
     private static final double PTRS_B_OFFSET = 0.931;
     private static final double PTRS_B_SLOPE = 2.53;
     private static final double PTRS_A_OFFSET = -0.059;
