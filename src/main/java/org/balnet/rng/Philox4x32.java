@@ -1,0 +1,62 @@
+package org.balnet.rng;
+
+/**
+ * The Philox4x32-10 counter-based generator (Salmon, Moraes, Dror and Shaw, "Parallel random numbers:
+ * as easy as 1, 2, 3", SC'11; the constants and round structure of Random123's {@code philox.h}).
+ * A pure function: a 128-bit counter and a 64-bit key give 128 random bits, so any draw can be
+ * addressed directly (see {@link CounterRng} for how balnet lays out the counter).
+ *
+ * <p>Twin: {@code kernels/philox.cl}, function {@code philox4x32_10}.
+ */
+public final class Philox4x32 {
+    /** Number of rounds; 10 is Random123's default and the variant of its known-answer vectors. */
+    public static final int ROUNDS = 10;
+
+    /** Round multipliers PHILOX_M4x32_0 and PHILOX_M4x32_1 (Random123). */
+    static final int PHILOX_M4x32_0 = 0xD2511F53;
+    static final int PHILOX_M4x32_1 = 0xCD9E8D57;
+    /** Weyl key increments: PHILOX_W32_0 is the golden ratio, PHILOX_W32_1 is sqrt(3) - 1, both times 2^32. */
+    static final int PHILOX_W32_0 = 0x9E3779B9;
+    static final int PHILOX_W32_1 = 0xBB67AE85;
+
+    private static final long LOW_32 = 0xFFFF_FFFFL;
+
+    private Philox4x32() {
+    }
+
+    /**
+     * One Philox4x32-10 block. All words are unsigned 32-bit values carried in Java {@code int}s.
+     *
+     * @param c0  counter word 0 (least significant)
+     * @param c1  counter word 1
+     * @param c2  counter word 2
+     * @param c3  counter word 3 (most significant)
+     * @param k0  key word 0 (least significant)
+     * @param k1  key word 1
+     * @param out receives the four output words out[0..3], in Random123's order; length &ge; 4
+     */
+    public static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
+        for (int round = 0; round < ROUNDS; round++) {
+            if (round > 0) {
+                k0 += PHILOX_W32_0;
+                k1 += PHILOX_W32_1;
+            }
+            // philox4x32round: two 32x32 -> 64-bit products, the high halves mixed with the
+            // other two words and the key, the low halves passed on.
+            long product0 = (PHILOX_M4x32_0 & LOW_32) * (c0 & LOW_32);
+            long product1 = (PHILOX_M4x32_1 & LOW_32) * (c2 & LOW_32);
+            int hi0 = (int) (product0 >>> 32);
+            int lo0 = (int) product0;
+            int hi1 = (int) (product1 >>> 32);
+            int lo1 = (int) product1;
+            c0 = hi1 ^ c1 ^ k0;
+            c1 = lo1;
+            c2 = hi0 ^ c3 ^ k1;
+            c3 = lo0;
+        }
+        out[0] = c0;
+        out[1] = c1;
+        out[2] = c2;
+        out[3] = c3;
+    }
+}
