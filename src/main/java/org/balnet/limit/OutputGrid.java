@@ -1,0 +1,46 @@
+package org.balnet.limit;
+
+/**
+ * Output times t_k = k D for k = 0 .. last, the multiples of D in [0, T]. Each t_k is computed as
+ * k * D, never by adding D repeatedly, so row 500 of D = 0.01 is 5.0, not 4.9999999999999.
+ */
+final class OutputGrid {
+    /** Largest number of rows a run may ask for. */
+    static final long MAX_ROWS = 10_000_000L;
+    /** Relative slack for "T is a multiple of D" (T/D = 499.99999999999994 counts as 500). */
+    private static final double SLACK = 1e-9;
+
+    final double tEnd;
+    final double dt;
+    final long last;
+
+    OutputGrid(double tEnd, double dt) {
+        if (!(tEnd > 0) || !Double.isFinite(tEnd)) {
+            throw new IllegalArgumentException("end time must be finite and > 0, got " + tEnd);
+        }
+        if (!(dt > 0) || !Double.isFinite(dt)) {
+            throw new IllegalArgumentException("output interval must be finite and > 0, got " + dt);
+        }
+        double ratio = tEnd / dt;
+        if (!(ratio < MAX_ROWS)) {
+            throw new IllegalArgumentException("T / D = " + ratio + " rows is more than " + MAX_ROWS);
+        }
+        this.tEnd = tEnd;
+        this.dt = dt;
+        this.last = (long) Math.floor(ratio * (1 + SLACK));
+    }
+
+    double time(long k) {
+        return k * dt;
+    }
+
+    /** Where the integration must stop so that the last row is inside it. */
+    double stopTime() {
+        return Math.max(tEnd, time(last));
+    }
+
+    /** Slack when comparing an integrator's end time with an output time. */
+    double slack() {
+        return SLACK * Math.max(1.0, tEnd);
+    }
+}
