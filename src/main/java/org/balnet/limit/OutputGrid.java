@@ -6,7 +6,7 @@ package org.balnet.limit;
  */
 final class OutputGrid {
     /** Largest number of rows a run may ask for. */
-    static final long MAX_ROWS = 10_000_000L;
+    static final long MAX_ROWS = 1_000_000L;
     /** Relative slack for "T is a multiple of D" (T/D = 499.99999999999994 counts as 500). */
     private static final double SLACK = 1e-9;
 
