@@ -31,16 +31,23 @@ public record BalancedPoint(double meanE, double meanI, double varianceE, double
     /** |F| below which a polished root counts as a root. */
     static final double ROOT_TOLERANCE = 1e-11;
 
-    /** A root of F(m, k) = 0 in m, with its J_v eigenvalues. */
-    public record Root(double meanE, double meanI, double residual, Eigenvalues eigenvalues) {
+    /**
+     * A root of F(m, k) = 0 in m, with its J_v eigenvalues.
+     *
+     * @param stable zeta &lt; -{@link LimitModel.Evaluation#stabilityMargin()}: both real parts negative
+     *               beyond round-off
+     */
+    public record Root(double meanE, double meanI, double residual, Eigenvalues eigenvalues, boolean stable) {
         public boolean isStable() {
-            return eigenvalues.isStable();
+            return stable;
         }
 
         @Override
         public String toString() {
+            String verdict = stable ? "stable"
+                    : eigenvalues.zeta() < 0 ? "not stable: zeta is 0 to within round-off" : "not stable";
             return String.format(Locale.ROOT, "(m_e, m_i) = (%.6f, %.6f), J_v eigenvalues %s (%s)", meanE, meanI,
-                    eigenvalues, isStable() ? "stable" : "not stable");
+                    eigenvalues, verdict);
         }
     }
 
@@ -127,7 +134,8 @@ public record BalancedPoint(double meanE, double meanI, double varianceE, double
         }
         if (!r.isStable()) {
             throw InputError.NO_BALANCED_POINT.exception("initial.m_e", String.format(Locale.ROOT,
-                    "%s is balanced but not stable: the eigenvalues of J_v are %s (both real parts must be < 0)%s", at,
+                    "%s is balanced but not stable: the eigenvalues of J_v are %s (both real parts must be < 0, "
+                            + "beyond round-off)%s", at,
                     r.eigenvalues(), suggestion(model, varianceE, varianceI)));
         }
         return new BalancedPoint(r.meanE(), r.meanI(), varianceE, varianceI, r.eigenvalues(), r.residual(), true,
@@ -202,7 +210,7 @@ public record BalancedPoint(double meanE, double meanI, double varianceE, double
         if (!(e.residual() <= ROOT_TOLERANCE)) {
             return null;
         }
-        return new Root(v[0], v[1], e.residual(), e.eigenvalues());
+        return new Root(v[0], v[1], e.residual(), e.eigenvalues(), e.isStable());
     }
 
     /** -J_v^{-1} F, or null if J_v is singular. */

@@ -89,6 +89,13 @@ public final class LimitModel {
      * Every matrix is [target][source]; every vector [e, i].
      */
     public static final class Evaluation {
+        /**
+         * Relative stability margin: a point counts as stable (on the balanced manifold) only if
+         * zeta &lt; -STABILITY_MARGIN * max|J_v|. Below that, zeta is round-off (a root deep in the
+         * flat tail of a rate has zeta ~ -1e-16), and the limit solver stops there as "zeta reached 0".
+         */
+        public static final double STABILITY_MARGIN = 1e-10;
+
         final double[] mean;
         final double[] variance;
         /** Q_ab = G[f_ab](v_b, K_b). */
@@ -190,6 +197,22 @@ public final class LimitModel {
         /** zeta: the largest real part of the eigenvalues of J_v. */
         public double zeta() {
             return eigenvalues().zeta();
+        }
+
+        /** STABILITY_MARGIN * max|J_v| : how far below 0 zeta must be for the point to count as stable. */
+        public double stabilityMargin() {
+            double s = 0;
+            for (double[] row : jacobianV) {
+                for (double x : row) {
+                    s = Math.max(s, Math.abs(x));
+                }
+            }
+            return STABILITY_MARGIN * s;
+        }
+
+        /** (3.8) beyond round-off: zeta &lt; -{@link #stabilityMargin()}. False for NaN. */
+        public boolean isStable() {
+            return zeta() < -stabilityMargin();
         }
 
         public double traceJv() {

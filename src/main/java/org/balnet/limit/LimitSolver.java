@@ -49,7 +49,15 @@ public final class LimitSolver {
     static final double RHS_PROJECTION_THRESHOLD = 1e-12;
     /** Largest |F| accepted after a projection. */
     public static final double MAX_RESIDUAL = 1e-10;
-    private static final int MAX_EVALUATIONS = 5_000_000;
+    /**
+     * The run stops when zeta &ge; -ZETA_EXIT * max|J_v(0)|: "zeta reached 0" to within the round-off of
+     * J_v (the same margin as {@link LimitModel.Evaluation#STABILITY_MARGIN}). At a fold zeta ~ sqrt(eta - t), where the means run off to infinity zeta ~ (eta - t), and
+     * at a complex pair zeta crosses 0 transversally; either way eta moves by far less than the
+     * integrator's tolerance, while a threshold of exactly 0 is never crossed in the first two cases.
+     */
+    public static final double ZETA_EXIT = LimitModel.Evaluation.STABILITY_MARGIN;
+    /** A generous cap: mv-6.1 to T = 5 takes about 500. */
+    private static final int MAX_EVALUATIONS = 200_000;
 
     private final LimitModel model;
 
@@ -72,13 +80,14 @@ public final class LimitSolver {
         return run.go();
     }
 
-    /** Where F(v, K) = 0 meets the minimum-norm Gauss-Newton correction from (v, K). */
+    /**
+     * The point of F(v, K) = 0 reached from (v, K) by Gauss-Newton with minimum-norm steps in all four
+     * unknowns, halved while they do not reduce |F|. Returns the best point found (the caller checks
+     * its residual).
+     */
     static LimitModel.Evaluation project(LimitModel model, double[] mean, double[] variance, double threshold) {
-        double[] v = mean.clone();
-        double[] k = variance.clone();
-        LimitModel.Evaluation e = model.evaluate(v, k);
-        LimitModel.Evaluation best = e;
-        for (int it = 0; it < 10 && e.residual() > threshold; it++) {
+        LimitModel.Evaluation e = model.evaluate(mean, variance);
+        for (int it = 0; it < 20 && e.residual() > threshold; it++) {
             double[][] a = {
                     {e.jacobianV[0][0], e.jacobianV[0][1], e.jacobianK[0][0], e.jacobianK[0][1]},
                     {e.jacobianV[1][0], e.jacobianV[1][1], e.jacobianK[1][0], e.jacobianK[1][1]}};
@@ -89,18 +98,29 @@ public final class LimitSolver {
             }
             double l0 = (m11 * e.imbalance[0] - m01 * e.imbalance[1]) / det;
             double l1 = (-m01 * e.imbalance[0] + m00 * e.imbalance[1]) / det;
-            for (int j = 0; j < 2; j++) {
-                v[j] -= a[0][j] * l0 + a[1][j] * l1;
-                k[j] -= a[0][j + 2] * l0 + a[1][j + 2] * l1;
+            LimitModel.Evaluation next = null;
+            for (double lambda = 1; lambda > 1e-6; lambda *= 0.5) {
+                double[] v = new double[2], k = new double[2];
+                for (int j = 0; j < 2; j++) {
+                    v[j] = e.mean[j] - lambda * (a[0][j] * l0 + a[1][j] * l1);
+                    k[j] = e.variance[j] - lambda * (a[0][j + 2] * l0 + a[1][j + 2] * l1);
+                }
+                if (!(k[0] >= 0 && k[1] >= 0)) {
+                    continue;
+                }
+                LimitModel.Evaluation trial = model.evaluate(v, k);
+                if (trial.residual() < e.residual()) {
+                    next = trial;
+                    break;
+                }
             }
-            e = model.evaluate(v, k);
-            if (e.residual() >= best.residual()) {
-                // round-off floor reached
+            if (next == null) {
+                // round-off floor reached (or no descent: the caller judges the residual)
                 break;
             }
-            best = e;
+            e = next;
         }
-        return best;
+        return e;
     }
 
     private static double dot(double[] x, double[] y) {
@@ -116,6 +136,8 @@ public final class LimitSolver {
         private final BalancedPoint start;
         private final OutputGrid grid;
         private final double det0;
+        /** ZETA_EXIT * max|J_v(0)|: zeta above minus this counts as 0. */
+        private final double exitMargin;
         private final List<LimitRow> rows = new ArrayList<>();
         private long nextRow = 1;
         private long rhsCalls;
@@ -129,7 +151,8 @@ public final class LimitSolver {
             LimitModel.Evaluation e0 = model.evaluate(start.meanE(), start.meanI(), start.varianceE(),
                     start.varianceI());
             this.det0 = e0.detJv();
-            if (!(det0 > 0) || !e0.eigenvalues().isStable()) {
+            this.exitMargin = e0.stabilityMargin();
+            if (!(det0 > 0) || !e0.isStable()) {
                 throw new IllegalArgumentException("the start is not on the balanced manifold: J_v eigenvalues "
                         + e0.eigenvalues());
             }
@@ -188,7 +211,7 @@ public final class LimitSolver {
             integrator.setMaxEvaluations(MAX_EVALUATIONS);
             double stop = grid.stopTime();
             double check = Math.min(0.1, grid.tEnd / 20);
-            ZetaEvent zetaEvent = new ZetaEvent();
+            ZetaEvent zetaEvent = new ZetaEvent(exitMargin);
             integrator.addEventHandler(zetaEvent, check, 1e-13, 1000);
             integrator.addEventHandler(new EndEvent(stop), check, 1e-13, 1000);
             integrator.addStepHandler(new RowWriter());
@@ -198,8 +221,10 @@ public final class LimitSolver {
                 integrator.integrate(this, 0.0, y, Double.MAX_VALUE / 4, yEnd);
             } catch (MathIllegalStateException | IllegalArgumentException e) {
                 double t = cachedY != null ? cachedY[0] : 0.0;
-                throw new LimitFailure(String.format(Locale.ROOT, "the limit solver failed near t = %.6g: %s", t,
-                        e.getMessage()), e);
+                throw new LimitFailure(String.format(Locale.ROOT, "the limit solver failed near t = %.6g (v = (%.6g, "
+                        + "%.6g), K = (%.6g, %.6g)): %s", t, cachedY != null ? cachedY[3] : Double.NaN,
+                        cachedY != null ? cachedY[4] : Double.NaN, cachedY != null ? cachedY[1] : Double.NaN,
+                        cachedY != null ? cachedY[2] : Double.NaN, e.getMessage()), e);
             }
             LimitModel.Evaluation endPoint = onManifold(yEnd, 0.0);
             LimitRow end = new LimitRow(zetaEvent.fired ? yEnd[0] : Math.min(yEnd[0], stop), endPoint);
@@ -263,9 +288,14 @@ public final class LimitSolver {
             }
         }
 
-        /** zeta = max Re eig J_v; stops the run when it reaches 0. */
+        /** zeta = max Re eig J_v; stops the run when it reaches 0 (to within {@link #ZETA_EXIT}). */
         private final class ZetaEvent implements EventHandler {
+            private final double margin;
             boolean fired;
+
+            ZetaEvent(double margin) {
+                this.margin = margin;
+            }
 
             @Override
             public void init(double t0, double[] y0, double t) {
@@ -273,7 +303,7 @@ public final class LimitSolver {
 
             @Override
             public double g(double sigma, double[] y) {
-                return onManifold(y, RHS_PROJECTION_THRESHOLD).zeta();
+                return onManifold(y, RHS_PROJECTION_THRESHOLD).zeta() + margin;
             }
 
             @Override

@@ -1,8 +1,10 @@
 package org.balnet.limit;
 
 /**
- * Output times t_k = k D for k = 0 .. last, the multiples of D in [0, T]. Each t_k is computed as
- * k * D, never by adding D repeatedly, so row 500 of D = 0.01 is 5.0, not 4.9999999999999.
+ * Output times t_k = k D for k = 0 .. last, the multiples of D in [0, T]. Each t_k is the double
+ * nearest to the decimal product k x D, with D read as its shortest decimal form (0.1, not
+ * 0.1000000000000000055...): never a running sum, which drifts (row 500 of D = 0.01 would be
+ * 4.99999999999994), and not the binary product either, which prints 3 x 0.1 as 0.30000000000000004.
  */
 final class OutputGrid {
     /** Largest number of rows a run may ask for. */
@@ -13,6 +15,7 @@ final class OutputGrid {
     final double tEnd;
     final double dt;
     final long last;
+    private final java.math.BigDecimal decimalDt;
 
     OutputGrid(double tEnd, double dt) {
         if (!(tEnd > 0) || !Double.isFinite(tEnd)) {
@@ -28,10 +31,11 @@ final class OutputGrid {
         this.tEnd = tEnd;
         this.dt = dt;
         this.last = (long) Math.floor(ratio * (1 + SLACK));
+        this.decimalDt = new java.math.BigDecimal(Double.toString(dt));
     }
 
     double time(long k) {
-        return k * dt;
+        return decimalDt.multiply(java.math.BigDecimal.valueOf(k)).doubleValue();
     }
 
     /** Where the integration must stop so that the last row is inside it. */
