@@ -161,7 +161,7 @@ public final class LimitCommand implements Callable<Integer> {
         String dKey = dtOut != null ? "--dt-out" : "run.record_every";
         if (!(t / d < 1_000_000)) {
             throw InputError.outOfRange(dKey, Json.number(d),
-                    String.format(Locale.ROOT, "at least T / 10^6 = %s (at most a million rows)", t / 1e6));
+                    "at least T / 10^6 = " + Json.number(t / 1e6) + " (at most a million rows)");
         }
     }
 

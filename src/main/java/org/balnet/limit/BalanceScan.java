@@ -21,13 +21,13 @@ import java.util.List;
  * constant, so no transversal root lies outside the scanned range.
  *
  * <p>The scan samples phi on {@value #POINTS} points graded like sinh (dense near 0, where the
- * rates turn, relative spacing about 1.5% far out), refines each sign change with Brent's method
+ * rates turn, relative spacing about 3% far out), refines each sign change with Brent's method
  * and polishes it with two-dimensional Newton; at each local minimum of |phi| it samples more
  * finely, so that two close roots in one cell are not lost.
  */
 final class BalanceScan {
     /** Number of scan points along m_e. */
-    static final int POINTS = 801;
+    static final int POINTS = 401;
     /** Grading of the scan grid: points W sinh(a u)/sinh(a), u uniform in [-1, 1]. */
     private static final double GRADING = 6.0;
     /** Sub-samples around a local minimum of |phi|. */
@@ -67,7 +67,7 @@ final class BalanceScan {
         double[] grid = new double[POINTS];
         for (int j = 0; j < POINTS; j++) {
             double u = -1.0 + 2.0 * j / (POINTS - 1);
-            grid[j] = halfWidth * Math.sinh(GRADING * u) / Math.sinh(GRADING);
+            grid[j] = halfWidth * StrictMath.sinh(GRADING * u) / StrictMath.sinh(GRADING);
         }
         double[] phi = new double[POINTS];
         double[] meanI = new double[POINTS];

@@ -92,19 +92,13 @@ public final class GaussianClosure {
         rows.add(new LimitRow(0.0, e));
         double maxResidual = e.residual();
 
+        Extrapolation ex = new Extrapolation(grid.dt);
         double t = 0;
         double h = initialStep(e, grid.dt);
-        int target = INITIAL_COLUMNS;
-        long steps = 0, rejected = 0, evaluations = 1;
-        double[][] table = new double[COLUMNS][];
-        double[] f0 = new double[4];
-        double[] fi = new double[4];
-        double[] err = new double[COLUMNS + 1];
-        double[] hOpt = new double[COLUMNS + 1];
         for (long k = 1; k <= grid.last; k++) {
             double tk = grid.time(k);
             while (t < tk) {
-                if (++steps > MAX_STEPS) {
+                if (++ex.steps > MAX_STEPS) {
                     throw new LimitFailure(String.format(Locale.ROOT,
                             "the closure (n = %.6g) did not reach t = %.6g in %d steps (at t = %.6g)", n, tk,
                             MAX_STEPS, t));
@@ -112,39 +106,9 @@ public final class GaussianClosure {
                 // within 5% of tk: stretch the step to land on it rather than leave a sliver
                 boolean last = tk - t <= 1.05 * h;
                 double hStep = last ? tk - t : h;
-                rhs(e, f0);
-                double[][] jac = jacobian(e);
-                int accepted = -1;
-                int highest = Math.min(target + 1, COLUMNS);
-                int computed = 0;
-                for (int j = 1; j <= highest; j++) {
-                    table[j - 1] = substeps(y, f0, jac, hStep, j, fi);
-                    evaluations += j - 1;
-                    if (table[j - 1] == null) {
-                        break;
-                    }
-                    computed = j;
-                    // Aitken-Neville in place: table[0] becomes T_{j,j}, table[1] T_{j,j-1}
-                    for (int l = j - 2; l >= 0; l--) {
-                        double ratio = (double) j / (l + 1) - 1.0;
-                        for (int c = 0; c < 4; c++) {
-                            table[l][c] = table[l + 1][c] + (table[l + 1][c] - table[l][c]) / ratio;
-                        }
-                    }
-                    if (j >= 2) {
-                        err[j] = errorNorm(y, table[0], table[1]);
-                        hOpt[j] = hStep * stepFactor(err[j], j);
-                        if (j >= Math.max(MIN_COLUMNS, target - 1) && err[j] <= 1) {
-                            accepted = j;
-                            break;
-                        }
-                    }
-                }
-                if (accepted < 0) {
-                    rejected++;
-                    double shrink = computed >= 2 ? Math.min(hOpt[computed] / hStep, 0.5) : 0.25;
-                    h = hStep * Math.max(shrink, 0.1);
-                    target = Math.max(MIN_COLUMNS, Math.min(target, computed));
+                double[] next = ex.step(y, e, hStep);
+                if (next == null) {
+                    h = ex.hNext;
                     if (!(h > 1e-15 * Math.max(1.0, tk))) {
                         throw new LimitFailure(String.format(Locale.ROOT,
                                 "the closure (n = %.6g) step size collapsed at t = %.6g: the solution is leaving "
@@ -153,30 +117,12 @@ public final class GaussianClosure {
                     }
                     continue;
                 }
-                y = table[0].clone();
+                y = next;
                 t = last ? tk : t + hStep;
                 e = evaluate(y);
-                evaluations++;
-                // next column count: least work per unit time, a step counting as at most D long
-                int best = accepted;
-                for (int j = Math.max(MIN_COLUMNS, accepted - 1); j <= accepted; j++) {
-                    if (work(j, hOpt[j], grid.dt) < work(best, hOpt[best], grid.dt)) {
-                        best = j;
-                    }
-                }
-                double hNext = hOpt[best];
-                if (best == accepted && accepted < COLUMNS) {
-                    // one column more, at the step it would likely allow (Hairer-Wanner, ODEX)
-                    double hUp = hOpt[accepted] * work(accepted + 1, 1, Double.POSITIVE_INFINITY)
-                            / work(accepted, 1, Double.POSITIVE_INFINITY);
-                    if (work(accepted + 1, hUp, grid.dt) < work(accepted, hOpt[accepted], grid.dt)) {
-                        best = accepted + 1;
-                        hNext = hUp;
-                    }
-                }
-                target = best;
+                ex.evaluations++;
                 // a step shortened to land on tk says nothing about the step size to use next
-                h = last ? Math.max(h, hNext) : hNext;
+                h = last ? Math.max(h, ex.hNext) : ex.hNext;
             }
             rows.add(new LimitRow(tk, e));
             maxResidual = Math.max(maxResidual, e.residual());
@@ -189,11 +135,94 @@ public final class GaussianClosure {
         solver.put("absolute_tolerance", tolerance);
         solver.put("quadrature", "composite Gauss-Legendre, " + GaussianExpectation.NODES
                 + " points per panel, |z| <= " + GaussianExpectation.Z_MAX + " (erf: closed form)");
-        solver.put("steps", steps);
-        solver.put("rejected_steps", rejected);
-        solver.put("rhs_evaluations", evaluations);
+        solver.put("steps", ex.steps);
+        solver.put("rejected_steps", ex.rejected);
+        solver.put("rhs_evaluations", ex.evaluations);
         return new Trajectory(List.copyOf(rows), rows.get(rows.size() - 1), OptionalDouble.empty(), maxResidual,
                 solver);
+    }
+
+    /** One extrapolation step at a time, with the order (column count) and step-size control. */
+    private final class Extrapolation {
+        private final double cap;
+        private final double[][] table = new double[COLUMNS][];
+        private final double[] f0 = new double[4];
+        private final double[] fi = new double[4];
+        /** err[j], hOpt[j]: error norm of column j and the step it suggests. */
+        private final double[] err = new double[COLUMNS + 1];
+        private final double[] hOpt = new double[COLUMNS + 1];
+        private int target = INITIAL_COLUMNS;
+        long steps;
+        long rejected;
+        long evaluations = 1;
+        /** The step to try next. */
+        double hNext;
+
+        /** @param cap the output interval: no step is longer, so work per unit time counts it as the step */
+        Extrapolation(double cap) {
+            this.cap = cap;
+        }
+
+        /**
+         * Tries a step of {@code h} from y (evaluated in e). Returns the new state, or null if the
+         * step is rejected; either way {@link #hNext} is the step to try next.
+         */
+        double[] step(double[] y, LimitModel.Evaluation e, double h) {
+            rhs(e, f0);
+            double[][] jac = jacobian(e);
+            int highest = Math.min(target + 1, COLUMNS);
+            int computed = 0;
+            for (int j = 1; j <= highest; j++) {
+                table[j - 1] = substeps(y, f0, jac, h, j, fi);
+                evaluations += j - 1;
+                if (table[j - 1] == null) {
+                    break;
+                }
+                computed = j;
+                // Aitken-Neville in place: T_{j,l} = T_{j,l-1} + (T_{j,l-1} - T_{j-1,l-1}) / (n_j / n_{j-l+1} - 1);
+                // afterwards table[0] is T_{j,j} and table[1] is T_{j,j-1}
+                for (int l = j - 2; l >= 0; l--) {
+                    double ratio = (double) j / (l + 1) - 1.0;
+                    for (int c = 0; c < 4; c++) {
+                        table[l][c] = table[l + 1][c] + (table[l + 1][c] - table[l][c]) / ratio;
+                    }
+                }
+                if (j >= 2) {
+                    err[j] = errorNorm(y, table[0], table[1]);
+                    hOpt[j] = h * stepFactor(err[j], j);
+                    // accept with one column fewer than the target, or the target, or one more
+                    if (j >= Math.max(MIN_COLUMNS, target - 1) && err[j] <= 1) {
+                        chooseNext(j);
+                        return table[0].clone();
+                    }
+                }
+            }
+            rejected++;
+            double shrink = computed >= 2 ? Math.min(hOpt[computed] / h, 0.5) : 0.25;
+            hNext = h * Math.max(shrink, 0.1);
+            target = Math.max(MIN_COLUMNS, Math.min(target, computed));
+            return null;
+        }
+
+        /** After acceptance with j columns: the column count with the least work per unit time, and its step. */
+        private void chooseNext(int j) {
+            int best = j;
+            for (int i = Math.max(MIN_COLUMNS, j - 1); i < j; i++) {
+                if (work(i, hOpt[i], cap) < work(best, hOpt[best], cap)) {
+                    best = i;
+                }
+            }
+            hNext = hOpt[best];
+            if (best == j && j < COLUMNS) {
+                // one column more, at the step it would likely allow (Hairer-Wanner, ODEX)
+                double hUp = hOpt[j] * work(j + 1, 1, Double.POSITIVE_INFINITY) / work(j, 1, Double.POSITIVE_INFINITY);
+                if (work(j + 1, hUp, cap) < work(j, hOpt[j], cap)) {
+                    best = j + 1;
+                    hNext = hUp;
+                }
+            }
+            target = best;
+        }
     }
 
     private LimitModel.Evaluation evaluate(double[] y) {
@@ -274,7 +303,7 @@ public final class GaussianClosure {
         if (!Double.isFinite(errNorm)) {
             return 0.1;
         }
-        return Math.min(4.0, Math.max(0.1, 0.9 * Math.pow(Math.max(errNorm, 1e-12), -1.0 / j)));
+        return Math.min(4.0, Math.max(0.1, 0.9 * StrictMath.pow(Math.max(errNorm, 1e-12), -1.0 / j)));
     }
 
     /**

@@ -49,11 +49,16 @@ public final class LimitSolver {
     static final double RHS_PROJECTION_THRESHOLD = 1e-12;
     /** Largest |F| accepted after a projection. */
     public static final double MAX_RESIDUAL = 1e-10;
+    /** Output rows are projected until |F| is below this (a few ulps of the O(1) terms of F). */
+    static final double OUTPUT_PROJECTION_THRESHOLD = 1e-15;
+    /** Below this |F| is round-off: a step that does not reduce it is not worth a line search. */
+    private static final double ROUND_OFF = 1e-13;
     /**
-     * The run stops when zeta &ge; -ZETA_EXIT * max|J_v(0)|: "zeta reached 0" to within the round-off of
-     * J_v (the same margin as {@link LimitModel.Evaluation#STABILITY_MARGIN}). At a fold zeta ~ sqrt(eta - t), where the means run off to infinity zeta ~ (eta - t), and
-     * at a complex pair zeta crosses 0 transversally; either way eta moves by far less than the
-     * integrator's tolerance, while a threshold of exactly 0 is never crossed in the first two cases.
+     * The run stops when zeta &ge; -ZETA_EXIT * max|J_v(0)|: zeta has reached 0 to within the
+     * round-off of J_v (the margin of {@link LimitModel.Evaluation#STABILITY_MARGIN}). Where a rate
+     * saturates and the means run off to infinity, zeta tends to 0 only asymptotically, even in sigma,
+     * so a threshold of exactly 0 would never be crossed. The margin moves eta very little: by
+     * (margin / c)^2 at a fold (zeta ~ c sqrt(eta - t)), by margin / |dzeta/dt| at a complex pair.
      */
     public static final double ZETA_EXIT = LimitModel.Evaluation.STABILITY_MARGIN;
     /** A generous cap: mv-6.1 to T = 5 takes about 500. */
@@ -113,6 +118,9 @@ public final class LimitSolver {
                     next = trial;
                     break;
                 }
+                if (e.residual() <= ROUND_OFF) {
+                    break;
+                }
             }
             if (next == null) {
                 // round-off floor reached (or no descent: the caller judges the residual)
@@ -141,6 +149,7 @@ public final class LimitSolver {
         private final List<LimitRow> rows = new ArrayList<>();
         private long nextRow = 1;
         private long rhsCalls;
+        private long stepCount;
         private double maxResidual;
         private double[] cachedY;
         private LimitModel.Evaluation cachedPoint;
@@ -226,8 +235,9 @@ public final class LimitSolver {
                         cachedY != null ? cachedY[4] : Double.NaN, cachedY != null ? cachedY[1] : Double.NaN,
                         cachedY != null ? cachedY[2] : Double.NaN, e.getMessage()), e);
             }
-            LimitModel.Evaluation endPoint = onManifold(yEnd, 0.0);
-            LimitRow end = new LimitRow(zetaEvent.fired ? yEnd[0] : Math.min(yEnd[0], stop), endPoint);
+            LimitModel.Evaluation endPoint = onManifold(yEnd, OUTPUT_PROJECTION_THRESHOLD);
+            // without eta, the end event stopped the run within its convergence (1e-13) of the stop time
+            LimitRow end = new LimitRow(zetaEvent.fired ? yEnd[0] : stop, endPoint);
             OptionalDouble eta = zetaEvent.fired ? OptionalDouble.of(yEnd[0]) : OptionalDouble.empty();
             Map<String, Object> solver = new LinkedHashMap<>();
             solver.put("method", "Dormand-Prince 8(5,3) (Commons Math) in a time rescaled by det J_v; "
@@ -241,8 +251,6 @@ public final class LimitSolver {
             solver.put("max_residual", maxResidual);
             return new Trajectory(List.copyOf(rows), end, eta, maxResidual, solver);
         }
-
-        private long stepCount;
 
         /** Writes the rows whose times fall in each step, from the integrator's dense output. */
         private final class RowWriter implements StepHandler {
@@ -270,7 +278,7 @@ public final class LimitSolver {
                     }
                     interpolator.setInterpolatedTime(sk);
                     double[] y = interpolator.getInterpolatedState().clone();
-                    addRow(tk, onManifold(y, 0.0));
+                    addRow(tk, onManifold(y, OUTPUT_PROJECTION_THRESHOLD));
                     nextRow++;
                 }
             }
