@@ -42,11 +42,11 @@ import java.util.stream.Stream;
  */
 @Command(name = "limit", mixinStandardHelpOptions = true,
         description = {
-                "Solve the hydrodynamic limit (Lemma 4.2): the variances K by (4.6)-(4.7) and the means v on the",
-                "balanced manifold F(v, K) = 0, from a stable balanced point, until T or until the limit leaves the",
-                "manifold (eta: the largest real part zeta of the eigenvalues of J_v reaches 0).",
-                "With --finite-n N: the Gaussian closure dv/dt = -v/tau + sqrt(N) F instead, which keeps the",
-                "O(N^-1/2) offset of the means that the limit drops."},
+                "Solve the hydrodynamic limit (Lemma 4.2): the variances K by (4.6)-(4.7) and the means v on the "
+                        + "balanced manifold F(v, K) = 0, from a stable balanced point, until T or until the limit "
+                        + "leaves the manifold (eta: the largest real part zeta of the eigenvalues of J_v reaches 0).",
+                "With --finite-n N: the Gaussian closure dv/dt = -v/tau + sqrt(N) F instead, which keeps the "
+                        + "O(N^-1/2) offset of the means that the limit drops.", ""},
         footer = {"", "Writes DIR/limit.csv (or DIR/closure.csv) with columns " + "t,v_e,v_i,K_e,K_i,zeta,... "
                 + "and DIR/run.json; without --out the CSV goes to stdout."})
 public final class LimitCommand implements Callable<Integer> {
@@ -55,7 +55,7 @@ public final class LimitCommand implements Callable<Integer> {
     static final String RUN_JSON = "run.json";
 
     @Option(names = "--scenario", required = true, paramLabel = "FILE",
-            description = "Scenario file (TOML), or the name of a built-in one (mv-6.1, mv-6.2).")
+            description = "Scenario file (TOML), or the name of a built-in one (mv-6.1, mv-6.2, eta-finite).")
     String scenarioSpec;
 
     @Option(names = "--t-end", paramLabel = "T", description = "End time (default: the scenario's run.t_end).")
