@@ -10,6 +10,7 @@ import org.balnet.limit.LimitFailure;
 import org.balnet.limit.LimitModel;
 import org.balnet.limit.LimitRow;
 import org.balnet.limit.LimitSolver;
+import org.balnet.limit.OutputGrid;
 import org.balnet.limit.Trajectory;
 import org.balnet.model.InputError;
 import org.balnet.model.Population;
@@ -159,7 +160,7 @@ public final class LimitCommand implements Callable<Integer> {
 
     private void checkRows(double t, double d) {
         String dKey = dtOut != null ? "--dt-out" : "run.record_every";
-        if (!(t / d < 1_000_000)) {
+        if (!(t / d < OutputGrid.MAX_ROWS)) {
             throw InputError.outOfRange(dKey, Json.number(d),
                     "at least T / 10^6 = " + Json.number(t / 1e6) + " (at most a million rows)");
         }

@@ -5,10 +5,12 @@ package org.balnet.limit;
  * nearest to the decimal product k x D, with D read as its shortest decimal form (0.1, not
  * 0.1000000000000000055...): never a running sum, which drifts (row 500 of D = 0.01 would be
  * 4.99999999999994), and not the binary product either, which prints 3 x 0.1 as 0.30000000000000004.
+ * Public so that every balnet output (the simulator's trajectory.csv too) uses the same times, and
+ * rows of different files join on t exactly.
  */
-final class OutputGrid {
+public final class OutputGrid {
     /** Largest number of rows a run may ask for. */
-    static final long MAX_ROWS = 1_000_000L;
+    public static final long MAX_ROWS = 1_000_000L;
     /** Relative slack for "T is a multiple of D" (T/D = 499.99999999999994 counts as 500). */
     private static final double SLACK = 1e-9;
 
@@ -17,7 +19,12 @@ final class OutputGrid {
     final long last;
     private final java.math.BigDecimal decimalDt;
 
-    OutputGrid(double tEnd, double dt) {
+    /**
+     * @param tEnd T &gt; 0
+     * @param dt   D &gt; 0, with T / D below {@link #MAX_ROWS}
+     * @throws IllegalArgumentException otherwise
+     */
+    public OutputGrid(double tEnd, double dt) {
         if (!(tEnd > 0) || !Double.isFinite(tEnd)) {
             throw new IllegalArgumentException("end time must be finite and > 0, got " + tEnd);
         }
@@ -34,7 +41,13 @@ final class OutputGrid {
         this.decimalDt = new java.math.BigDecimal(Double.toString(dt));
     }
 
-    double time(long k) {
+    /** Index of the last row: the largest k with k D &le; T (to a relative 1e-9). */
+    public long last() {
+        return last;
+    }
+
+    /** t_k, the double nearest to k x D. */
+    public double time(long k) {
         return decimalDt.multiply(java.math.BigDecimal.valueOf(k)).doubleValue();
     }
 
