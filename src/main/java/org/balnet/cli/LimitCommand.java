@@ -1,12 +1,320 @@
 package org.balnet.cli;
 
+import org.balnet.io.AtomicFiles;
+import org.balnet.io.CsvWriter;
+import org.balnet.io.Json;
+import org.balnet.limit.BalancedPoint;
+import org.balnet.limit.Eigenvalues;
+import org.balnet.limit.GaussianClosure;
+import org.balnet.limit.LimitFailure;
+import org.balnet.limit.LimitModel;
+import org.balnet.limit.LimitRow;
+import org.balnet.limit.LimitSolver;
+import org.balnet.limit.OutputGrid;
+import org.balnet.limit.Trajectory;
+import org.balnet.model.InputError;
+import org.balnet.model.Population;
+import org.balnet.model.Scenario;
+import org.balnet.model.ScenarioLoader;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Placeholder wiring; replaced by the limit solver's command. */
-@Command(name = "limit", mixinStandardHelpOptions = true, description = "Solve the hydrodynamic limit (Lemma 4.2).")
-public final class LimitCommand implements java.util.concurrent.Callable<Integer> {
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code balnet limit}: the hydrodynamic limit of Lemma 4.2 (or, with {@code --finite-n}, the
+ * finite-n Gaussian closure) for a scenario. Writes {@code limit.csv} (closure: {@code closure.csv})
+ * with the columns of {@link LimitRow#COLUMNS} and {@code run.json}; without {@code --out} the CSV
+ * goes to stdout and the sentences for people to stderr.
+ */
+@Command(name = "limit", mixinStandardHelpOptions = true,
+        description = {
+                "Solve the hydrodynamic limit (Lemma 4.2): the variances K by (4.6)-(4.7) and the means v on the "
+                        + "balanced manifold F(v, K) = 0, from a stable balanced point, until T or until the limit "
+                        + "leaves the manifold (eta: the largest real part zeta of the eigenvalues of J_v reaches 0).",
+                "With --finite-n N: the Gaussian closure dv/dt = -v/tau + sqrt(N) F instead, which keeps the "
+                        + "O(N^-1/2) offset of the means that the limit drops.", ""},
+        footer = {"", "Writes DIR/limit.csv (or DIR/closure.csv) with columns " + "t,v_e,v_i,K_e,K_i,zeta,... "
+                + "and DIR/run.json; without --out the CSV goes to stdout."})
+public final class LimitCommand implements Callable<Integer> {
+    static final String LIMIT_CSV = "limit.csv";
+    static final String CLOSURE_CSV = "closure.csv";
+    static final String RUN_JSON = "run.json";
+
+    @Option(names = "--scenario", required = true, paramLabel = "FILE",
+            description = "Scenario file (TOML), or the name of a built-in one (mv-6.1, mv-6.2, eta-finite).")
+    String scenarioSpec;
+
+    @Option(names = "--t-end", paramLabel = "T", description = "End time (default: the scenario's run.t_end).")
+    Double tEnd;
+
+    @Option(names = "--dt-out", paramLabel = "D",
+            description = "Interval between output rows (default: the scenario's run.record_every).")
+    Double dtOut;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: CSV to stdout).")
+    Path out;
+
+    @Option(names = "--force", description = "Write into --out even if it is not empty.")
+    boolean force;
+
+    @Option(names = "--finite-n", paramLabel = "N",
+            description = "Solve the finite-n Gaussian closure for N neurons per population instead of the limit.")
+    Double finiteN;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new RunFailure("not built yet");
+        long started = System.nanoTime();
+        checkOptions();
+        Scenario scenario = ScenarioLoader.load(scenarioSpec);
+        double t = tEnd != null ? tEnd : scenario.run().tEnd();
+        double d = dtOut != null ? dtOut : scenario.run().recordEvery();
+        checkRows(t, d);
+        Scenario.RunSettings r = scenario.run();
+        scenario = scenario.withRun(new Scenario.RunSettings(t, r.dt(), d, r.seed(), r.scheme()));
+        if (finiteN != null) {
+            scenario = scenario.withN((long) (double) finiteN);
+        }
+        if (out != null) {
+            prepareOutDir();
+        }
+
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter human = out != null ? stdout : spec.commandLine().getErr();
+        LimitModel model = LimitModel.of(scenario);
+        BalancedPoint start = BalancedPoint.of(model, scenario.initial());
+        describeStart(human, start);
+        human.flush();
+
+        Trajectory trajectory;
+        try {
+            trajectory = finiteN != null
+                    ? new GaussianClosure(model, finiteN).solve(start, t, d)
+                    : new LimitSolver(model).solve(start, t, d);
+        } catch (LimitFailure e) {
+            throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+        }
+        String outcome = outcome(trajectory, t);
+
+        String csvName = finiteN != null ? CLOSURE_CSV : LIMIT_CSV;
+        if (out == null) {
+            stdout.print(csv(trajectory.rows()));
+            stdout.flush();
+        } else {
+            writeCsv(out.resolve(csvName), trajectory.rows());
+            double wall = (System.nanoTime() - started) * 1e-9;
+            AtomicFiles.writeString(out.resolve(RUN_JSON),
+                    Json.write(runJson(scenario, start, trajectory, t, d, outcome, csvName, wall)));
+        }
+        human.println(outcome);
+        if (out != null) {
+            human.printf(Locale.ROOT, "Wrote %d rows (t = 0 to %s every %s) to %s, and %s.%n",
+                    trajectory.rows().size(), Json.number(trajectory.rows().get(trajectory.rows().size() - 1).t()),
+                    Json.number(d), out.resolve(csvName), out.resolve(RUN_JSON));
+        }
+        human.flush();
+        return Main.EXIT_OK;
+    }
+
+    /** Option values that picocli's conversion lets through but balnet refuses (exit 2). */
+    private void checkOptions() {
+        positive("--t-end", tEnd);
+        positive("--dt-out", dtOut);
+        if (finiteN != null) {
+            positive("--finite-n", finiteN);
+            if (!(finiteN >= 1) || finiteN != Math.rint(finiteN) || finiteN > ScenarioLoader.MAX_N) {
+                throw InputError.outOfRange("--finite-n", Json.number(finiteN),
+                        "a whole number of neurons per population in [1, 2^54]");
+            }
+        }
+    }
+
+    private static void positive(String option, Double value) {
+        if (value == null) {
+            return;
+        }
+        if (!Double.isFinite(value)) {
+            throw InputError.NOT_FINITE.exception(option, option, value);
+        }
+        if (!(value > 0)) {
+            throw InputError.outOfRange(option, Json.number(value), "> 0");
+        }
+    }
+
+    private void checkRows(double t, double d) {
+        String dKey = dtOut != null ? "--dt-out" : "run.record_every";
+        if (!(t / d < OutputGrid.MAX_ROWS)) {
+            throw InputError.outOfRange(dKey, Json.number(d),
+                    "at least T / 10^6 = " + Json.number(t / 1e6) + " (at most a million rows)");
+        }
+    }
+
+    private void prepareOutDir() {
+        try {
+            if (Files.exists(out) && !Files.isDirectory(out)) {
+                throw InputError.CONFLICT.exception("--out", "--out " + out + " exists and is not a directory");
+            }
+            if (Files.isDirectory(out) && !force) {
+                try (Stream<Path> entries = Files.list(out)) {
+                    if (entries.findAny().isPresent()) {
+                        throw InputError.CONFLICT.exception("--out", "--out " + out
+                                + " exists and is not empty; choose another directory or add --force to overwrite");
+                    }
+                }
+            }
+            Files.createDirectories(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create --out " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void describeStart(PrintWriter w, BalancedPoint p) {
+        String how = p.given()
+                ? "given in the scenario, checked and polished to F = 0"
+                : "solved from F(m, k) = 0";
+        w.printf(Locale.ROOT, "Initial point (%s) at k_e = %s, k_i = %s: m_e = %.6f, m_i = %.6f (|F| = %.1e).%n",
+                how, Json.number(p.varianceE()), Json.number(p.varianceI()), p.meanE(), p.meanI(), p.residual());
+        Eigenvalues ev = p.eigenvalues();
+        w.printf(Locale.ROOT, "Eigenvalues of J_v there: %s; %s, so the point is stable (on the balanced manifold), "
+                        + "zeta = %.6f.%n", ev,
+                ev.isComplex() ? "their real part is negative" : "both are negative", ev.zeta());
+        long stable = p.roots().stream().filter(BalancedPoint.Root::isStable).count();
+        if (stable > 1) {
+            w.printf(Locale.ROOT, "F(m, k) = 0 has %d stable roots; using the most strongly attracting one "
+                    + "(most negative zeta). All roots: %s.%n", stable, p.roots());
+        }
+        if (finiteN != null) {
+            w.printf(Locale.ROOT, "Solving the Gaussian closure at n = %s neurons per population.%n",
+                    Json.number(finiteN));
+        }
+    }
+
+    private String outcome(Trajectory tr, double t) {
+        if (finiteN != null) {
+            return String.format(Locale.ROOT, "Closure solved to T = %s (n = %s); largest |F| = %.3g, the O(n^-1/2) "
+                    + "imbalance the limit sets to 0.", Json.number(t), Json.number(finiteN), tr.maxResidual());
+        }
+        if (tr.eta().isPresent()) {
+            LimitRow end = tr.end();
+            return String.format(Locale.ROOT, "The limit left the balanced manifold at eta = %.6f: zeta reached 0 "
+                            + "(trace J_v = %.4g, det J_v = %.4g) at v = (%.6f, %.6f), K = (%.6f, %.6f); it stops there, "
+                            + "before T = %s.", tr.eta().getAsDouble(), end.traceJv(), end.detJv(),
+                    end.mean(Population.E), end.mean(Population.I), end.variance(Population.E),
+                    end.variance(Population.I), Json.number(t));
+        }
+        double maxZeta = tr.rows().stream().mapToDouble(LimitRow::zeta).max().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "Balanced until T = %s: zeta stayed negative (largest over the rows: %.6f); "
+                + "largest |F| = %.1e.", Json.number(t), maxZeta, tr.maxResidual());
+    }
+
+    private static String csv(List<LimitRow> rows) {
+        StringBuilder sb = new StringBuilder(String.join(",", LimitRow.COLUMNS)).append('\n');
+        for (LimitRow row : rows) {
+            double[] v = row.values();
+            for (int i = 0; i < v.length; i++) {
+                sb.append(i > 0 ? "," : "").append(CsvWriter.format(v[i]));
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Writes to a hidden temporary name, then renames: a reader never sees half a file. */
+    private static void writeCsv(Path target, List<LimitRow> rows) {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".partial");
+        try (CsvWriter w = CsvWriter.create(tmp, LimitRow.COLUMNS)) {
+            for (LimitRow row : rows) {
+                w.row(row.values());
+            }
+        }
+        try {
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> runJson(Scenario scenario, BalancedPoint p, Trajectory tr, double t, double d,
+                                        String outcome, String csvName, double wall) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("command", "limit");
+        m.put("status", "completed");
+        m.put("model", finiteN != null ? "gaussian-closure" : "hydrodynamic-limit");
+        if (finiteN != null) {
+            m.put("n", finiteN);
+        }
+        m.put("scenario", scenario.toMap());
+        m.put("t_end", t);
+        m.put("dt_out", d);
+        m.put("solver", tr.solver());
+        Map<String, Object> init = new LinkedHashMap<>();
+        init.put("source", p.given() ? "given" : "solved");
+        init.put("m_e", p.meanE());
+        init.put("m_i", p.meanI());
+        init.put("k_e", p.varianceE());
+        init.put("k_i", p.varianceI());
+        init.put("residual", p.residual());
+        init.put("eigenvalues", eigenvalues(p.eigenvalues()));
+        init.put("zeta", p.zeta());
+        init.put("stable", p.eigenvalues().isStable());
+        List<Object> roots = new ArrayList<>();
+        for (BalancedPoint.Root r : p.roots()) {
+            Map<String, Object> rm = new LinkedHashMap<>();
+            rm.put("m_e", r.meanE());
+            rm.put("m_i", r.meanI());
+            rm.put("eigenvalues", eigenvalues(r.eigenvalues()));
+            rm.put("stable", r.isStable());
+            roots.add(rm);
+        }
+        if (!p.given()) {
+            init.put("roots_found", roots);
+        }
+        m.put("initial_point", init);
+        if (finiteN == null) {
+            m.put("eta", tr.eta().isPresent() ? (Object) tr.eta().getAsDouble() : "balanced until T");
+        }
+        m.put("outcome", outcome);
+        Map<String, Object> end = new LinkedHashMap<>();
+        double[] v = tr.end().values();
+        for (int i = 0; i < LimitRow.COLUMNS.size(); i++) {
+            end.put(LimitRow.COLUMNS.get(i), v[i]);
+        }
+        m.put("end", end);
+        m.put("rows", tr.rows().size());
+        m.put("files", List.of(csvName, RUN_JSON));
+        m.put("versions", Version.versions());
+        m.put("wall_time_s", wall);
+        return m;
+    }
+
+    private static List<Object> eigenvalues(Eigenvalues ev) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("re", ev.re1());
+        a.put("im", ev.im1());
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("re", ev.re2());
+        b.put("im", ev.im2());
+        return List.of(a, b);
     }
 }

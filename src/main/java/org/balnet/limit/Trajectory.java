@@ -1,0 +1,24 @@
+package org.balnet.limit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * A solved trajectory of the limit ({@link LimitSolver}) or of the finite-n closure
+ * ({@link GaussianClosure}): rows at t = k D, k = 0, 1, ..., up to the end.
+ *
+ * @param rows        one row per output time k D (t computed as k times D, no accumulation)
+ * @param end         the state where the run ended: at t = T, or at eta
+ * @param eta         the time the limit left the balanced manifold (zeta reached 0), if before T;
+ *                    always empty for the closure, which has no manifold to leave
+ * @param maxResidual largest |F| over the rows (for the limit: the distance from F = 0)
+ * @param solver      method, tolerances and work counts, for run.json
+ */
+public record Trajectory(List<LimitRow> rows, LimitRow end, OptionalDouble eta, double maxResidual,
+                         Map<String, Object> solver) {
+    /** True when the run reached its end time without leaving the balanced manifold. */
+    public boolean balancedUntilEnd() {
+        return eta.isEmpty();
+    }
+}
