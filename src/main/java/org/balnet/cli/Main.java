@@ -20,6 +20,8 @@ import java.io.UncheckedIOException;
                 "and solves its large-n limit.", ""},
         subcommands = {
                 LimitCommand.class,
+                SimulateCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

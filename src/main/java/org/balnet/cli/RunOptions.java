@@ -1,0 +1,128 @@
+package org.balnet.cli;
+
+import org.balnet.model.InputError;
+import org.balnet.model.Scenario;
+import org.balnet.model.ScenarioLoader;
+import org.balnet.model.Scheme;
+import org.balnet.sim.Backends;
+import org.balnet.sim.InitialPoint;
+import org.balnet.sim.Precision;
+import org.balnet.sim.Simulation;
+import org.balnet.sim.StepSize;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.OptionalDouble;
+
+/**
+ * The options shared by the commands that simulate ({@code simulate}, {@code bench}): a scenario and
+ * the overrides of its {@code [run]} settings and n. {@link #resolve} checks every value (exit 2 with
+ * the option's name) and returns the resolved scenario, initial point and step.
+ */
+public final class RunOptions {
+    @Option(names = "--scenario", required = true, paramLabel = "FILE",
+            description = "Scenario file (TOML), or a built-in name: mv-6.1, mv-6.2.")
+    String scenario;
+
+    @Option(names = "--n", paramLabel = "N", description = "Neurons per population (overrides network.n).")
+    Long n;
+
+    @Option(names = "--t-end", paramLabel = "T", description = "End time (overrides run.t_end).")
+    Double tEnd;
+
+    @Option(names = "--dt", paramLabel = "H|auto", description = "Time step, or auto (overrides run.dt).")
+    String dt;
+
+    @Option(names = "--scheme", paramLabel = "S", description = "semi-implicit (default) or explicit.")
+    String scheme;
+
+    @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
+            description = "auto, cpu or per-synapse (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp64",
+            description = "State precision: fp64 or fp32 (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--seed", paramLabel = "S", description = "RNG seed, an integer >= 0 (overrides run.seed).")
+    Long seed;
+
+    @Option(names = "--threads", paramLabel = "K", description = "CPU threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--record-every", paramLabel = "D", description = "Record interval (overrides run.record_every).")
+    Double recordEvery;
+
+    @Option(names = "--imbalance-limit", paramLabel = "R", defaultValue = "0.5",
+            description = "Stop when |F_a| / (C_ae Q_ae + C_ai Q_ai) exceeds R for either population: "
+                    + "the network has left the balanced state (default: ${DEFAULT-VALUE}).")
+    double imbalanceLimit = Simulation.DEFAULT_IMBALANCE_LIMIT;
+
+    /** The resolved run. */
+    public record Resolved(Scenario scenario, InitialPoint initial, StepSize.Choice step, Precision precision,
+                           int threads, double imbalanceLimit) {
+    }
+
+    /** Scenario with the overrides applied, without solving anything. */
+    public Scenario scenario() {
+        Scenario s = ScenarioLoader.load(scenario);
+        if (n != null) {
+            s = s.withN(n);
+        }
+        Scenario.RunSettings run = s.run();
+        double t = run.tEnd();
+        if (tEnd != null) {
+            t = positive("--t-end", tEnd);
+        }
+        OptionalDouble h = run.dt();
+        if (dt != null) {
+            if ("auto".equals(dt)) {
+                h = OptionalDouble.empty();
+            } else {
+                double x;
+                try {
+                    x = Double.parseDouble(dt);
+                } catch (NumberFormatException e) {
+                    throw InputError.WRONG_TYPE.exception("--dt", "--dt", dt, "a number > 0 or auto");
+                }
+                h = OptionalDouble.of(positive("--dt", x));
+            }
+        }
+        double every = recordEvery != null ? positive("--record-every", recordEvery) : run.recordEvery();
+        long sd = run.seed();
+        if (seed != null) {
+            if (seed < 0) {
+                throw InputError.outOfRange("--seed", seed, ">= 0");
+            }
+            sd = seed;
+        }
+        Scheme sc = scheme != null ? Scheme.fromKey(scheme, "--scheme") : run.scheme();
+        return s.withRun(new Scenario.RunSettings(t, h, every, sd, sc));
+    }
+
+    public Resolved resolve(PrintWriter log) {
+        Backends.check(backend);
+        Precision p = Precision.fromKey(precision, "--precision");
+        int k = threads != null ? threads : Backends.defaultThreads();
+        if (k < 1) {
+            throw InputError.outOfRange("--threads", k, ">= 1");
+        }
+        if (!(imbalanceLimit > 0) || Double.isInfinite(imbalanceLimit)) {
+            throw InputError.outOfRange("--imbalance-limit", imbalanceLimit, "a finite number > 0");
+        }
+        Scenario s = scenario();
+        InitialPoint init = InitialPoint.resolve(s);
+        StepSize.Choice step = StepSize.choose(s, init.jacobian());
+        return new Resolved(s, init, step, p, k, imbalanceLimit);
+    }
+
+    static double positive(String option, double x) {
+        if (!Double.isFinite(x)) {
+            throw InputError.NOT_FINITE.exception(option, option, x);
+        }
+        if (!(x > 0)) {
+            throw InputError.outOfRange(option, x, "> 0");
+        }
+        return x;
+    }
+}

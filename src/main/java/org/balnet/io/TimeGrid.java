@@ -1,0 +1,31 @@
+package org.balnet.io;
+
+import java.math.BigDecimal;
+
+/**
+ * Output times m * D written as the decimal a user expects: 3 * 0.01 prints as 0.03, not
+ * 0.030000000000000002. The product is formed in decimal from D's shortest representation, then
+ * rounded once to the nearest double.
+ */
+public final class TimeGrid {
+    private final BigDecimal interval;
+
+    public TimeGrid(double interval) {
+        this.interval = new BigDecimal(Double.toString(interval));
+    }
+
+    /** The m-th output time. */
+    public double time(long m) {
+        return interval.multiply(BigDecimal.valueOf(m)).doubleValue();
+    }
+
+    /**
+     * The number k with k * unit = total, when total is (within 1e-9 relative) an integer multiple of
+     * unit; -1 otherwise.
+     */
+    public static long multiple(double total, double unit) {
+        double r = total / unit;
+        long k = Math.round(r);
+        return Math.abs(r - k) <= 1e-9 * Math.max(1.0, r) ? k : -1;
+    }
+}

@@ -1,0 +1,76 @@
+package org.balnet.sim;
+
+import org.balnet.model.Population;
+import org.balnet.model.Scenario;
+
+/**
+ * The empirical observables of the network at one time, all indexed [target][source] or [population]
+ * with e = 0, i = 1:
+ * means v-hat (4.1)-(4.2), variances K-hat (4.3)-(4.4), Q_{alpha beta} = n^{-1} sum_k f_{alpha beta}(u_beta^k)
+ * (5.7), the balance residual F-hat_alpha = C_{alpha e} Q_{alpha e} - C_{alpha i} Q_{alpha i}, and the empirical
+ * Jacobian J-hat_{alpha beta} = s_beta C_{alpha beta} n^{-1} sum_k f'_{alpha beta}(u_beta^k).
+ *
+ * @param step     steps taken
+ * @param time     simulated time
+ * @param mean     v-hat
+ * @param variance K-hat
+ * @param q        Q
+ * @param residual F-hat
+ * @param jacobian J-hat
+ */
+public record Observables(long step, double time, double[] mean, double[] variance, double[][] q, double[] residual,
+                          double[][] jacobian) {
+
+    /** Computes the observables from the population sums, which were shifted by {@code centre}. */
+    public static Observables from(Scenario scenario, long step, double time, PopulationSums[] sums,
+                                   double[] centre) {
+        double[] mean = new double[2];
+        double[] variance = new double[2];
+        double[][] q = new double[2][2];
+        double[][] jac = new double[2][2];
+        for (Population beta : Population.values()) {
+            PopulationSums s = sums[beta.index()];
+            double inv = 1.0 / s.count;
+            double m1 = s.sum * inv;
+            mean[beta.index()] = centre[beta.index()] + m1;
+            // Shifted second moment minus the square of the shifted mean: both terms are O(K), no cancellation.
+            variance[beta.index()] = Math.max(0.0, s.sumSq * inv - m1 * m1);
+            for (Population alpha : Population.values()) {
+                q[alpha.index()][beta.index()] = s.rate[alpha.index()] * inv;
+                jac[alpha.index()][beta.index()] = beta.sign * scenario.coupling(alpha, beta)
+                        * s.slope[alpha.index()] * inv;
+            }
+        }
+        double[] residual = new double[2];
+        for (Population alpha : Population.values()) {
+            residual[alpha.index()] = scenario.coupling(alpha, Population.E) * q[alpha.index()][0]
+                    - scenario.coupling(alpha, Population.I) * q[alpha.index()][1];
+        }
+        return new Observables(step, time, mean, variance, q, residual, jac);
+    }
+
+    /**
+     * Relative imbalance |F-hat_alpha| / (C_{alpha e} Q_{alpha e} + C_{alpha i} Q_{alpha i}): 0 when excitation
+     * and inhibition cancel exactly, 1 when one of them is absent.
+     */
+    public double imbalance(Scenario scenario, Population alpha) {
+        int a = alpha.index();
+        double input = scenario.coupling(alpha, Population.E) * q[a][0] + scenario.coupling(alpha, Population.I) * q[a][1];
+        return Math.abs(residual[a]) / input;
+    }
+
+    /** True when every observable is a finite number. */
+    public boolean isFinite() {
+        for (int a = 0; a < 2; a++) {
+            if (!Double.isFinite(mean[a]) || !Double.isFinite(variance[a]) || !Double.isFinite(residual[a])) {
+                return false;
+            }
+            for (int b = 0; b < 2; b++) {
+                if (!Double.isFinite(q[a][b]) || !Double.isFinite(jacobian[a][b])) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,113 @@
+package org.balnet.sim;
+
+import org.balnet.io.TimeGrid;
+
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs a {@link Simulation} from its current step to a final step, handing a row to a recorder at every
+ * record time and stopping early when the network leaves the balanced state or a stop is requested.
+ * Shared by {@code simulate}, {@code validate} and {@code reproduce}.
+ */
+public final class Runner {
+
+    /** Receives the observables at each record time (t = m * D, printed cleanly). */
+    public interface Recorder {
+        void record(double t, Observables observables);
+    }
+
+    /** Called after every step (progress display, checkpoints); may be a no-op. */
+    public interface StepListener {
+        void afterStep(Simulation simulation);
+    }
+
+    /**
+     * How a run ended.
+     *
+     * @param status       completed, left-balanced-state or interrupted
+     * @param message      what happened, for the user (empty when completed)
+     * @param steps        steps taken in this call
+     * @param wallSeconds  wall time of the stepping
+     * @param endTime      simulated time reached
+     */
+    public record Outcome(RunStatus status, String message, long steps, double wallSeconds, double endTime) {
+        /** 2n * steps / seconds. */
+        public double neuronStepsPerSecond(long n) {
+            return wallSeconds > 0 ? 2.0 * n * steps / wallSeconds : Double.NaN;
+        }
+    }
+
+    private final double recordEvery;
+    private final long stepsPerRecord;
+    private final double imbalanceLimit;
+    private final TimeGrid grid;
+
+    /**
+     * @param recordEvery    interval D between records (a multiple of h)
+     * @param stepsPerRecord D / h
+     * @param imbalanceLimit relative imbalance beyond which the run stops
+     */
+    public Runner(double recordEvery, long stepsPerRecord, double imbalanceLimit) {
+        this.recordEvery = recordEvery;
+        this.stepsPerRecord = stepsPerRecord;
+        this.imbalanceLimit = imbalanceLimit;
+        this.grid = new TimeGrid(recordEvery);
+    }
+
+    /** Records the current state if it lies on the record grid (used for t = 0 and after a resume). */
+    public void recordIfDue(Simulation sim, Recorder recorder) {
+        long k = sim.observables().step();
+        if (k % stepsPerRecord == 0) {
+            recorder.record(grid.time(k / stepsPerRecord), sim.observables());
+        }
+    }
+
+    /**
+     * Steps until step {@code finalStep}. Records are made after each step that lands on the grid.
+     *
+     * @param stopRequested polled after each step; true ends the run as interrupted
+     */
+    public Outcome run(Simulation sim, long finalStep, Recorder recorder, StepListener listener,
+                       BooleanSupplier stopRequested) {
+        long start = System.nanoTime();
+        long taken = 0;
+        RunStatus status = RunStatus.COMPLETED;
+        String message = "";
+        Optional<String> departure = sim.departure(imbalanceLimit);
+        if (departure.isPresent()) {
+            return new Outcome(RunStatus.LEFT_BALANCED_STATE, departure.get(), 0, 0, sim.observables().time());
+        }
+        while (sim.observables().step() < finalStep) {
+            Observables o = sim.step();
+            taken++;
+            departure = sim.departure(imbalanceLimit);
+            if (departure.isPresent()) {
+                // The row at which it happened is kept, so the file shows the departure.
+                recorder.record(o.time(), o);
+                status = RunStatus.LEFT_BALANCED_STATE;
+                message = departure.get();
+                break;
+            }
+            if (o.step() % stepsPerRecord == 0) {
+                recorder.record(grid.time(o.step() / stepsPerRecord), o);
+            }
+            listener.afterStep(sim);
+            if (stopRequested.getAsBoolean()) {
+                status = RunStatus.INTERRUPTED;
+                message = "interrupted at t = " + o.time();
+                break;
+            }
+        }
+        double wall = (System.nanoTime() - start) * 1e-9;
+        return new Outcome(status, message, taken, wall, sim.observables().time());
+    }
+
+    public double recordEvery() {
+        return recordEvery;
+    }
+
+    public long stepsPerRecord() {
+        return stepsPerRecord;
+    }
+}

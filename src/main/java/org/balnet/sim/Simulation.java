@@ -1,0 +1,132 @@
+package org.balnet.sim;
+
+import org.balnet.model.Population;
+import org.balnet.model.Scenario;
+import org.balnet.model.Scheme;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Drives one {@link Engine} through time: the host side of every step (DESIGN.md "Per-step data flow").
+ * It turns the engine's sums into {@link Observables}, computes lambda and the common shift with
+ * {@link CommonMode}, and watches for the network leaving the balanced state. The same driver serves
+ * every backend, so backends cannot disagree on the host arithmetic.
+ */
+public final class Simulation implements AutoCloseable {
+    /**
+     * Default limit on the relative imbalance |F-hat| / (C_e Q_e + C_i Q_i) of either population: in the
+     * balanced state it is O(n^{-1/2}), so a value above one half means excitation and inhibition no
+     * longer cancel and the run has left the balanced state.
+     */
+    public static final double DEFAULT_IMBALANCE_LIMIT = 0.5;
+
+    private final Scenario scenario;
+    private final Engine engine;
+    private final CommonMode commonMode;
+    private final Scheme scheme;
+    private final double h;
+    private final StepPlan plan = new StepPlan();
+    private Observables observables;
+
+    /**
+     * Draws the initial state and computes its observables.
+     *
+     * @param scenario    the network; its n must equal the engine's
+     * @param engine      the backend, which this simulation closes
+     * @param scheme      common-mode scheme
+     * @param h           time step
+     * @param initialMean m_alpha of (6.5)-(6.6), [e, i]; the variances come from the scenario
+     */
+    public Simulation(Scenario scenario, Engine engine, Scheme scheme, double h, double[] initialMean) {
+        if (engine.n() != scenario.n()) {
+            throw new IllegalArgumentException("engine n " + engine.n() + " != scenario n " + scenario.n());
+        }
+        this.scenario = scenario;
+        this.engine = engine;
+        this.scheme = scheme;
+        this.h = h;
+        this.commonMode = new CommonMode(scenario, scheme, h);
+        double[] k = {scenario.initial().kE(), scenario.initial().kI()};
+        double[] m = initialMean.clone();
+        this.observables = Observables.from(scenario, 0, 0.0, engine.initialize(m, k), m);
+    }
+
+    /** Restarts from a given state (checkpoint): the engine already holds the state, the sums are its reduction. */
+    public Simulation(Scenario scenario, Engine engine, Scheme scheme, double h, Observables current) {
+        this.scenario = scenario;
+        this.engine = engine;
+        this.scheme = scheme;
+        this.h = h;
+        this.commonMode = new CommonMode(scenario, scheme, h);
+        this.observables = current;
+    }
+
+    /** Advances one step and returns the new observables. */
+    public Observables step() {
+        long k = observables.step();
+        commonMode.plan(observables, k, plan);
+        PopulationSums[] sums = engine.step(plan);
+        observables = Observables.from(scenario, k + 1, (k + 1) * h, sums, plan.centre);
+        return observables;
+    }
+
+    public Observables observables() {
+        return observables;
+    }
+
+    /**
+     * Why the network is no longer in the balanced state, or empty while it is: non-finite
+     * observables, a relative imbalance above {@code imbalanceLimit}, or (explicit scheme) a step above
+     * the stability bound of the current Jacobian.
+     */
+    public Optional<String> departure(double imbalanceLimit) {
+        Observables o = observables;
+        if (!o.isFinite()) {
+            return Optional.of(String.format(Locale.ROOT,
+                    "observables became non-finite at t = %s (v_e = %s, v_i = %s, K_e = %s, K_i = %s)",
+                    o.time(), o.mean()[0], o.mean()[1], o.variance()[0], o.variance()[1]));
+        }
+        for (Population alpha : Population.values()) {
+            double r = o.imbalance(scenario, alpha);
+            if (r > imbalanceLimit) {
+                return Optional.of(String.format(Locale.ROOT,
+                        "the network left the balanced state at t = %s: population %s has relative imbalance "
+                                + "|F_%s| / input = %.3g > %s (F_%s = %.4g, v_%s = %.4g)",
+                        o.time(), alpha.label, alpha.label, r, imbalanceLimit, alpha.label,
+                        o.residual()[alpha.index()], alpha.label, o.mean()[alpha.index()]));
+            }
+        }
+        if (scheme == Scheme.EXPLICIT) {
+            double bound = CommonMode.explicitStabilityBound(scenario, o.jacobian());
+            if (h > bound) {
+                return Optional.of(String.format(Locale.ROOT,
+                        "at t = %s the explicit scheme's stability bound fell to h < %.4g, below the step h = %s; "
+                                + "rerun with a smaller --dt or with --scheme semi-implicit, which has no bound",
+                        o.time(), bound, h));
+            }
+        }
+        return Optional.empty();
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    public double h() {
+        return h;
+    }
+
+    public Scheme scheme() {
+        return scheme;
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
