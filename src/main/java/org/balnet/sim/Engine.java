@@ -47,6 +47,15 @@ public interface Engine extends AutoCloseable {
     /** Replaces the states of neurons {@code [from, from + length)} (for resuming from a checkpoint). */
     void writeState(Population population, long from, double[] src, int length);
 
+    /**
+     * Histogram of the states of one population over {@code bins} equal bins of [lo, hi), computed
+     * where the states live (no copy of n states to the host).
+     *
+     * @return counts, length bins + 2: [0] below lo, [1 .. bins] the bins, [bins + 1] at or above hi
+     *         (and NaN)
+     */
+    long[] histogram(Population population, double lo, double hi, int bins);
+
     @Override
     void close();
 }

@@ -130,4 +130,24 @@ class CpuEngineTest {
         assertEquals(InputError.TOO_LARGE, e.kind());
         assertTrue(e.getMessage().contains("fp32 would need"), e.getMessage());
     }
+
+    @Test
+    void histogramCountsEveryNeuronOnce() {
+        Scenario s = mv61(10_000);
+        try (CpuEngine e = new CpuEngine(s, Precision.FP64, 2, 2)) {
+            e.initialize(MV61_MEAN, new double[]{1, 1});
+            long[] h = e.histogram(Population.E, -7, -3, 8);
+            long total = 0;
+            for (long c : h) {
+                total += c;
+            }
+            assertEquals(s.n(), total);
+            double[] u = new double[(int) s.n()];
+            e.readState(Population.E, 0, u, u.length);
+            long inThirdBin = java.util.Arrays.stream(u).filter(x -> x >= -6 && x < -5.5).count();
+            assertEquals(inThirdBin, h[3]);
+            long below = java.util.Arrays.stream(u).filter(x -> x < -7).count();
+            assertEquals(below, h[0]);
+        }
+    }
 }

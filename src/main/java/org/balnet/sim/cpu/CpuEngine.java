@@ -329,6 +329,26 @@ public class CpuEngine implements Engine {
         }
     }
 
+    @Override
+    public long[] histogram(Population population, double lo, double hi, int bins) {
+        long[] counts = new long[bins + 2];
+        double scale = bins / (hi - lo);
+        int p = population.index();
+        for (long j = 0; j < n; j++) {
+            double u = state(p, j);
+            int bin;
+            if (u < lo) {
+                bin = 0;
+            } else if (u < hi) {
+                bin = 1 + Math.min(bins - 1, (int) ((u - lo) * scale));
+            } else {
+                bin = bins + 1; // also NaN, which fails both comparisons
+            }
+            counts[bin]++;
+        }
+        return counts;
+    }
+
     private void checkRange(long from, int length) {
         if (from < 0 || length < 0 || from + length > n) {
             throw new IndexOutOfBoundsException("neurons [" + from + ", " + (from + length) + ") of " + n);
