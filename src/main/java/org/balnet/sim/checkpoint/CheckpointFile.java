@@ -46,7 +46,8 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * The header has its own checksum so that a damaged header is reported as damage, never read as a
- * checkpoint of another run. The states are streamed through a buffer of {@link #CHUNK_NEURONS}
+ * checkpoint of another run. Later format versions keep the preamble (magic, version, header length),
+ * the header and its checksum, so that any version can be recognised and refused by name. The states are streamed through a buffer of {@link #CHUNK_NEURONS}
  * neurons in both directions: a checkpoint of 10^9 neurons never needs a second copy of the state.
  * The format uses only {@link Engine#readState} and {@link Engine#writeState}, so it is the same for
  * every backend.
@@ -83,6 +84,11 @@ public final class CheckpointFile {
      * @throws IOException as the channel throws it (a full disk, ...)
      */
     static void write(WritableByteChannel out, Checkpoint c, Engine engine) throws IOException {
+        write(out, c, engine, CHUNK_NEURONS);
+    }
+
+    /** {@link #write} with another buffer size (tests cross buffer boundaries with small n). */
+    static void write(WritableByteChannel out, Checkpoint c, Engine engine, int chunkNeurons) throws IOException {
         if (engine.n() != c.n() || engine.precision() != c.precision()) {
             throw new IllegalArgumentException("checkpoint for n = " + c.n() + " " + c.precision()
                     + ", engine has n = " + engine.n() + " " + engine.precision());
@@ -97,7 +103,7 @@ public final class CheckpointFile {
         writeFully(out, pre);
 
         int b = c.precision().bytes;
-        int chunk = (int) Math.min(CHUNK_NEURONS, c.n());
+        int chunk = (int) Math.min(chunkNeurons, c.n());
         double[] values = new double[chunk];
         ByteBuffer buf = ByteBuffer.allocate(chunk * b);
         CRC32C stateCrc = new CRC32C();
@@ -190,11 +196,6 @@ public final class CheckpointFile {
             }
             int version = pre.getInt();
             int length = pre.getInt();
-            if (version != VERSION) {
-                throw InputError.CONFLICT.exception("--resume", String.format(Locale.ROOT,
-                        "--resume: the checkpoint %s has format version %d; this balnet reads version %d only "
-                                + "(resume with the balnet version that wrote it)", file, version, VERSION));
-            }
             if (length < 0 || length > MAX_HEADER) {
                 throw damaged(file, "its header length " + length + " is impossible");
             }
@@ -205,9 +206,16 @@ public final class CheckpointFile {
             crc.update(pre.array(), 0, PREAMBLE);
             crc.update(rest.array(), 0, length);
             int stored = rest.getInt(length);
+            // The checksum first: a damaged version field is damage, not a checkpoint of another version.
+            // (Every format version keeps this preamble, header and header checksum.)
             if (stored != (int) crc.getValue()) {
                 throw damaged(file, String.format(Locale.ROOT, "its header checksum does not match "
                         + "(CRC32C %08x, stored %08x)", (int) crc.getValue(), stored));
+            }
+            if (version != VERSION) {
+                throw InputError.CONFLICT.exception("--resume", String.format(Locale.ROOT,
+                        "--resume: the checkpoint %s has format version %d; this balnet reads version %d only "
+                                + "(resume with the balnet version that wrote it)", file, version, VERSION));
             }
             Checkpoint c = parseHeader(file, rest.array(), length);
             long stateOffset = PREAMBLE + length + CRC_BYTES;
@@ -275,13 +283,18 @@ public final class CheckpointFile {
      * @throws CheckpointException when the states are damaged or cannot be read
      */
     public static void restore(Path file, Header header, Engine engine) {
+        restore(file, header, engine, CHUNK_NEURONS);
+    }
+
+    /** {@link #restore} with another buffer size. */
+    static void restore(Path file, Header header, Engine engine, int chunkNeurons) {
         Checkpoint c = header.checkpoint();
         if (engine.n() != c.n() || engine.precision() != c.precision()) {
             throw new IllegalArgumentException("checkpoint for n = " + c.n() + " " + c.precision()
                     + ", engine has n = " + engine.n() + " " + engine.precision());
         }
         int b = c.precision().bytes;
-        int chunk = (int) Math.min(CHUNK_NEURONS, c.n());
+        int chunk = (int) Math.min(chunkNeurons, c.n());
         double[] values = new double[chunk];
         ByteBuffer buf = ByteBuffer.allocate(chunk * b);
         CRC32C crc = new CRC32C();
