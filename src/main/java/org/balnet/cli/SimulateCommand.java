@@ -197,26 +197,35 @@ public final class SimulateCommand implements Callable<Integer> {
 
         CheckpointStore store = new CheckpointStore(resume);
         Scenario saved = store.loadScenario();
-        RunOptions.Resolved r = options.resolveSaved(saved);
         List<Path> files = store.checkpoints();
         if (files.isEmpty()) {
             throw InputError.CONFLICT.exception("--resume", "--resume " + resume + ": no checkpoint in "
                     + store.directory() + " to resume from");
         }
-        Path trajectory = resume.resolve(TRAJECTORY_CSV);
+        // Headers first (a few hundred bytes each): damaged ones are skipped with their reason, and the
+        // scenario is compared before it is solved, so an edited scenario.toml is reported as such.
         List<String> skipped = new ArrayList<>();
+        List<Path> readable = new ArrayList<>();
+        List<CheckpointFile.Header> headers = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                CheckpointFile.Header header = CheckpointFile.readHeader(file);
+                header.checkpoint().requireScenario(file.toString(), saved);
+                readable.add(file);
+                headers.add(header);
+            } catch (CheckpointException e) {
+                skipped.add(e.getMessage());
+            }
+        }
+        RunOptions.Resolved r = readable.isEmpty() ? null : options.resolveSaved(saved);
+        Path trajectory = resume.resolve(TRAJECTORY_CSV);
         Run run = null;
         try {
-            for (Path file : files) {
-                CheckpointFile.Header header;
-                try {
-                    header = CheckpointFile.readHeader(file);
-                } catch (CheckpointException e) {
-                    skipped.add(e.getMessage());
-                    continue;
-                }
+            for (int i = 0; i < readable.size(); i++) {
+                Path file = readable.get(i);
+                CheckpointFile.Header header = headers.get(i);
                 Checkpoint c = header.checkpoint();
-                c.requireMatches(file.toString(), r.scenario(), r.step().h(), askedPrecision, askedBackend);
+                c.requireSettings(file.toString(), r.step().h(), askedPrecision, askedBackend);
                 if (c.step() > r.step().totalSteps()) {
                     throw InputError.outOfRange("--t-end", Json.number(r.scenario().run().tEnd()), String.format(
                             Locale.ROOT, "at least the time of the newest checkpoint, t = %s (a resumed run goes "

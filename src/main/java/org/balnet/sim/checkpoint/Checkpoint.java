@@ -90,12 +90,23 @@ public record Checkpoint(long n, Precision precision, String backend, Scheme sch
      * @param backend   the backend asked for with --backend, or null
      */
     public void requireMatches(String file, Scenario scenario, double h, Precision precision, String backend) {
+        requireScenario(file, scenario);
+        requireSettings(file, h, precision, backend);
+    }
+
+    /**
+     * The scenario part of {@link #requireMatches}: n, seed, scheme and the scenario hash. It needs no
+     * resolved step, so it can run before the scenario is solved for its initial point (an edited
+     * scenario.toml is then reported as edited, not by what the solver makes of it).
+     */
+    public void requireScenario(String file, Scenario scenario) {
         if (n != scenario.n()) {
             throw mismatch(file, "it has n = " + n + " per population, but the run's scenario has network.n = "
                     + scenario.n());
         }
         if (seed != scenario.run().seed()) {
-            throw mismatch(file, "it has seed " + seed + ", but the run's scenario has run.seed = " + scenario.run().seed());
+            throw mismatch(file, "it has seed " + seed + ", but the run's scenario has run.seed = "
+                    + scenario.run().seed());
         }
         if (scheme != scenario.run().scheme()) {
             throw mismatch(file, "it has scheme " + scheme.key + ", but the run's scenario has run.scheme = "
@@ -106,6 +117,10 @@ public record Checkpoint(long n, Precision precision, String backend, Scheme sch
                     + "..., the run's scenario.toml now gives " + scenarioHash(scenario).substring(0, 12)
                     + "...): a parameter in scenario.toml has changed; restore it, or start a new run");
         }
+    }
+
+    /** The settings part of {@link #requireMatches}: h, and precision and backend when asked for. */
+    public void requireSettings(String file, double h, Precision precision, String backend) {
         if (Double.doubleToLongBits(h) != Double.doubleToLongBits(this.h)) {
             throw mismatch(file, "it has h = " + this.h + ", but the run's settings give h = " + h);
         }
