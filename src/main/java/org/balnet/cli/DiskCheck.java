@@ -98,7 +98,10 @@ final class DiskCheck {
         if (b >= 1L << 30) {
             return String.format(Locale.ROOT, "%.2f GiB", b / (double) (1L << 30));
         }
-        return String.format(Locale.ROOT, "%.1f MiB", b / (double) (1L << 20));
+        if (b >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.1f MiB", b / (double) (1L << 20));
+        }
+        return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
     }
 
     private static long saturatedMultiply(long a, long b) {
