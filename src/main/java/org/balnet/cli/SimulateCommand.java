@@ -102,6 +102,8 @@ public final class SimulateCommand implements Callable<Integer> {
         double imbalanceLimit;
         long checkpointEverySteps;
         long startStep;
+        /** Continues a run whose trajectory already holds the rows up to startStep. */
+        boolean resumed;
         boolean scenarioSaved;
         long lastCheckpointStep = -1;
         double lastCheckpointTime;
@@ -297,6 +299,7 @@ public final class SimulateCommand implements Callable<Integer> {
     }
 
     private void finishResumedRun(Run run, Checkpoint c, Path file) {
+        run.resumed = true;
         run.startStep = c.step();
         run.lastCheckpointStep = c.step();
         run.lastCheckpointTime = c.time();
@@ -369,7 +372,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Runner.Outcome outcome;
         try (Progress progress = Progress.start(stderr, "simulate", finalStep - run.startStep, scenario.n())) {
             Engine engine = run.engine;
-            if (run.startStep == 0) {
+            if (!run.resumed) {
                 stdout.printf(Locale.ROOT, "simulating %s: n = %d per population, %s, %s, h = %s, %d steps to t = %s, "
                                 + "backend %s (%s)%n", scenario.name(), scenario.n(), r.precision().key,
                         scenario.run().scheme().key, r.step().h(), finalStep, scenario.run().tEnd(),
@@ -384,10 +387,11 @@ public final class SimulateCommand implements Callable<Integer> {
             stdout.flush();
             Runner runner = new Runner(scenario.run().recordEvery(), r.step().stepsPerRecord(), run.imbalanceLimit);
             Runner.Recorder recorder = (t, o) -> run.csv.row(TrajectoryColumns.row(t, o));
-            if (run.startStep == 0) {
+            // A resumed trajectory already holds the checkpoint's row (even at step 0, when the run was
+            // interrupted before its first step): it was cut right after it.
+            if (!run.resumed) {
                 runner.recordIfDue(run.sim, recorder);
             }
-            // A resumed trajectory already holds the checkpoint's row: it was cut right after it.
             Runner.StepListener listener = s -> {
                 progress.step(s.observables().time());
                 long k = s.observables().step();
