@@ -23,7 +23,7 @@ public final class RunOptions {
     // Not required by picocli: `simulate --resume DIR` takes the scenario from DIR. scenario() refuses
     // its absence everywhere else (exit 2).
     @Option(names = "--scenario", paramLabel = "FILE",
-            description = "Scenario file (TOML), or a built-in name: mv-6.1, mv-6.2 (required).")
+            description = "Scenario file (TOML), or a built-in name: mv-6.1, mv-6.2 (required, except with simulate --resume).")
     String scenario;
 
     @Option(names = "--n", paramLabel = "N", description = "Neurons per population (overrides network.n).")
