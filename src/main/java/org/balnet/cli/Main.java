@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
                 LimitCommand.class,
                 SimulateCommand.class,
                 BenchCommand.class,
+                ValidateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,255 @@
+package org.balnet.cli;
+
+import org.balnet.io.Json;
+import org.balnet.io.OutputDirectory;
+import org.balnet.io.TimeGrid;
+import org.balnet.limit.LimitFailure;
+import org.balnet.model.InputError;
+import org.balnet.model.Scenario;
+import org.balnet.model.ScenarioLoader;
+import org.balnet.sim.Backends;
+import org.balnet.sim.Precision;
+import org.balnet.sim.Simulation;
+import org.balnet.validate.Check;
+import org.balnet.validate.Validation;
+import org.balnet.validate.ValidationReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/** {@code balnet validate}: convergence of the network to the limit in n, against the closure too, and Gaussianity. */
+@Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure how the network approaches the hydrodynamic limit (Theorem 4.1) as n grows: for each "
+                + "n, R replicas with their own seeds; per replica the error (4.5), sup over the record times in "
+                + "[--from, T], against the limit and against the finite-n closure; per n the mean and spread; the "
+                + "log-log slope of the mean error in n with 95% intervals; the KS and W1 distances of the states "
+                + "to a Gaussian (Lemma 5.2).",
+                "Writes DIR/convergence.csv, runs.csv, gaussianity.csv, summary.json (\"slope\", \"slope_ci\", ...), "
+                        + "report.md and figures (PNG and SVG).",
+                "Exit codes: 0 every check passes, 1 a check fails or a run fails, 2 bad input."})
+public final class ValidateCommand implements Callable<Integer> {
+    @Option(names = "--scenario", required = true, paramLabel = "FILE",
+            description = "Scenario file (TOML), or a built-in name: mv-6.1, mv-6.2, eta-finite.")
+    String scenario;
+
+    @Option(names = "--n", required = true, paramLabel = "N1,N2,...",
+            description = "Neurons per population, at least two different values, e.g. 1e3,1e4,1e5.")
+    String sizes;
+
+    @Option(names = "--replicas", paramLabel = "R", defaultValue = "4",
+            description = "Runs per n, each with its own seed (default: ${DEFAULT-VALUE}).")
+    int replicas;
+
+    @Option(names = "--t-end", paramLabel = "T", description = "End time (default: the scenario's run.t_end).")
+    Double tEnd;
+
+    @Option(names = "--from", paramLabel = "T0",
+            description = "Start of the error window [T0, T] (default: 1; 0 gives Theorem 4.1's sup over all t <= T). "
+                    + "See validation/README.md: at t < 1 the limit's means move fast and the finite network lags them.")
+    Double from;
+
+    @Option(names = "--gauss-times", paramLabel = "T1,T2,...",
+            description = "Times at which to test Gaussianity, multiples of --record-every (default: T).")
+    String gaussTimes;
+
+    @Option(names = "--alpha", paramLabel = "A", defaultValue = "0.01",
+            description = "Family-wise alpha of the Gaussianity checks (default: ${DEFAULT-VALUE}).")
+    double alpha;
+
+    @Option(names = "--dt", paramLabel = "H|auto", description = "Time step, or auto (overrides run.dt).")
+    String dt;
+
+    @Option(names = "--record-every", paramLabel = "D", description = "Record interval (overrides run.record_every).")
+    Double recordEvery;
+
+    @Option(names = "--scheme", paramLabel = "S", description = "semi-implicit (default) or explicit.")
+    String scheme;
+
+    @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
+            description = "Simulation backend, as balnet simulate takes it (default: ${DEFAULT-VALUE}).")
+    String backend;
+
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp64",
+            description = "State precision: fp64 or fp32 (default: ${DEFAULT-VALUE}).")
+    String precision;
+
+    @Option(names = "--seed", paramLabel = "S",
+            description = "Base seed; replica r at n gets its own seed derived from it (default: run.seed).")
+    Long seed;
+
+    @Option(names = "--threads", paramLabel = "K", description = "CPU threads per run (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--imbalance-limit", paramLabel = "R", defaultValue = "0.5",
+            description = "Stop a run whose relative imbalance exceeds R (default: ${DEFAULT-VALUE}).")
+    double imbalanceLimit = Simulation.DEFAULT_IMBALANCE_LIMIT;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created; must be empty unless --force).")
+    Path out;
+
+    @Option(names = "--force", description = "Write into a non-empty --out directory.")
+    boolean force;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        Validation.Config config = config();
+        OutputDirectory.prepare(out, force);
+        stdout.printf(Locale.ROOT, "validate %s: n = %s, %d replicas each, T = %s, error window [%s, %s]%n",
+                config.scenario().name(), Arrays.toString(config.sizes()), config.replicas(),
+                Json.number(config.tEnd()), Json.number(config.from()), Json.number(config.tEnd()));
+        stdout.flush();
+        Validation.Result result;
+        try {
+            result = Validation.run(config, stderr);
+        } catch (LimitFailure e) {
+            throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+        }
+        ValidationReport.write(result, out, commandLine(spec), Version.versions());
+        for (Validation.SizeResult s : result.sizes()) {
+            stdout.printf(Locale.ROOT, "n = %d: mean sup error %.4g (sd %.2g) against the limit, %.4g (sd %.2g) against "
+                            + "the closure%n", s.n(), s.limitError().mean(), s.limitError().sd(),
+                    s.closureError().mean(), s.closureError().sd());
+        }
+        stdout.printf(Locale.ROOT, "slope against the limit %.3f, 95%% CI [%.3f, %.3f]; against the closure %.3f, "
+                        + "[%.3f, %.3f]%n", result.limitFit().slope(), result.limitFit().low(), result.limitFit().high(),
+                result.closureFit().slope(), result.closureFit().low(), result.closureFit().high());
+        for (Check c : result.checks()) {
+            stdout.printf(Locale.ROOT, "%s  %s: %s%n", c.verdict(), c.name(), c.measured());
+        }
+        stdout.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.resolve(ValidationReport.REPORT_MD), result.wallSeconds());
+        stdout.flush();
+        if (!result.passed()) {
+            throw new RunFailure(String.format(Locale.ROOT, "%d of %d validation checks failed; see %s",
+                    result.failedChecks(), result.checks().size(), out.resolve(ValidationReport.REPORT_MD)));
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** Every option checked (exit 2 naming the option), the scenario loaded with its overrides. */
+    Validation.Config config() {
+        long[] n = parseSizes("--n", sizes);
+        if (replicas < 1) {
+            throw InputError.outOfRange("--replicas", replicas, ">= 1");
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            throw InputError.outOfRange("--alpha", alpha, "in (0, 1)");
+        }
+        RunOptions run = new RunOptions();
+        run.scenario = scenario;
+        run.tEnd = tEnd;
+        run.dt = dt;
+        run.recordEvery = recordEvery;
+        run.scheme = scheme;
+        run.seed = seed;
+        Scenario s = run.scenario();
+        double t = s.run().tEnd();
+        double every = s.run().recordEvery();
+        double t0;
+        if (from == null) {
+            t0 = Validation.DEFAULT_FROM;
+            if (!(t0 < t)) {
+                throw InputError.CONFLICT.exception("--from", String.format(Locale.ROOT,
+                        "--from = %s (the default) must be < --t-end = %s; pass --from 0 to measure over the whole run",
+                        Json.number(t0), Json.number(t)));
+            }
+        } else {
+            t0 = from;
+            if (!Double.isFinite(t0)) {
+                throw InputError.NOT_FINITE.exception("--from", "--from", t0);
+            }
+            if (!(t0 >= 0 && t0 < t)) {
+                throw InputError.outOfRange("--from", Json.number(t0), "in [0, T) with T = " + Json.number(t));
+            }
+        }
+        double[] times = gaussTimes == null ? new double[]{t} : parseTimes("--gauss-times", gaussTimes, t, every);
+        Backends.check(backend);
+        Precision p = Precision.fromKey(precision, "--precision");
+        int k = threads != null ? threads : Backends.defaultThreads();
+        if (k < 1) {
+            throw InputError.outOfRange("--threads", k, ">= 1");
+        }
+        if (!(imbalanceLimit > 0) || Double.isInfinite(imbalanceLimit)) {
+            throw InputError.outOfRange("--imbalance-limit", imbalanceLimit, "a finite number > 0");
+        }
+        return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, k, t0, times, alpha, imbalanceLimit);
+    }
+
+    /**
+     * A comma-separated list of neuron counts: whole numbers in [1, 2^54], written plainly or as 1e5;
+     * at least two different ones; returned sorted.
+     */
+    static long[] parseSizes(String option, String text) {
+        List<Long> out = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String p = part.trim();
+            double x;
+            try {
+                x = Double.parseDouble(p);
+            } catch (NumberFormatException e) {
+                throw InputError.WRONG_TYPE.exception(option, option, text,
+                        "a comma-separated list of neuron counts such as 1000,1e4,1e5 ('" + p + "' is not a number)");
+            }
+            if (!(x >= 1) || x != Math.rint(x) || x > ScenarioLoader.MAX_N) {
+                throw InputError.outOfRange(option, text, "whole numbers of neurons in [1, 2^54] ('" + p + "' is not)");
+            }
+            out.add((long) x);
+        }
+        long[] n = out.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (Arrays.stream(n).distinct().count() != n.length) {
+            throw InputError.outOfRange(option, text, "different sizes (one appears twice)");
+        }
+        if (n.length < 2) {
+            throw InputError.outOfRange(option, text, "at least two different sizes, for a slope in n");
+        }
+        return n;
+    }
+
+    /** Comma-separated times in (0, T], each a multiple of the record interval. */
+    static double[] parseTimes(String option, String text, double tEnd, double every) {
+        List<Double> out = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String p = part.trim();
+            double x;
+            try {
+                x = Double.parseDouble(p);
+            } catch (NumberFormatException e) {
+                throw InputError.WRONG_TYPE.exception(option, option, text,
+                        "a comma-separated list of times ('" + p + "' is not a number)");
+            }
+            if (!(x > 0 && x <= tEnd * (1 + 1e-12)) || TimeGrid.multiple(x, every) < 0) {
+                throw InputError.outOfRange(option, text, String.format(Locale.ROOT,
+                        "times in (0, %s] that are multiples of the record interval %s ('%s' is not)",
+                        Json.number(tEnd), Json.number(every), p));
+            }
+            out.add(x);
+        }
+        return out.stream().mapToDouble(Double::doubleValue).sorted().distinct().toArray();
+    }
+
+    /** The command as typed, for reports: "balnet" and the arguments the root command line received. */
+    static String commandLine(CommandSpec spec) {
+        picocli.CommandLine root = spec.commandLine();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        StringBuilder sb = new StringBuilder("balnet");
+        for (String a : root.getParseResult().originalArgs()) {
+            sb.append(' ').append(a.matches("[A-Za-z0-9_./=,:+-]+") ? a : "'" + a.replace("'", "'\\''") + "'");
+        }
+        return sb.toString();
+    }
+}
