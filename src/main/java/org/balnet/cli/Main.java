@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
                 SimulateCommand.class,
                 BenchCommand.class,
                 ValidateCommand.class,
+                ReproduceCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
