@@ -93,7 +93,8 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "Stop a run whose relative imbalance exceeds R (default: ${DEFAULT-VALUE}).")
     double imbalanceLimit = Simulation.DEFAULT_IMBALANCE_LIMIT;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (created; must be empty unless --force).")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Output directory (created; must be empty unless --force).")
     Path out;
 
     @Option(names = "--force", description = "Write into a non-empty --out directory.")

@@ -147,7 +147,8 @@ public final class Figures {
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setYAxisLogarithmic(true);
         c.getStyler().setXAxisDecimalPattern("0.#E0");
-        c.getStyler().setYAxisDecimalPattern("0.###E0");
+        c.getStyler().setYAxisDecimalPattern("0.###");
+        c.getStyler().setYAxisLogarithmicDecadeOnly(false);
         c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
         scatter(c, "replicas (limit)", sizes, limitErrors, REPLICAS);
         scatter(c, "replicas (closure)", sizes, closureErrors, CLOSURE_REPLICAS);
@@ -171,7 +172,7 @@ public final class Figures {
         for (int i = 0; i < sizes.length; i++) {
             guide[i] = ml[0] * Math.sqrt((double) sizes[0] / sizes[i]);
         }
-        line(c, "n^-1/2 guide", x, guide, GUIDE, 1.5f, true);
+        line(c, "guide \u221d n^(-1/2)", x, guide, GUIDE, 1.5f, true);
         return new Figure(List.of(c), 1, 760, 520);
     }
 

@@ -184,7 +184,8 @@ public final class ReproductionReport {
             md.append("![").append(name).append(" histograms](").append(name).append("-histogram.png)\n\n");
             md.append("Vector versions: `").append(name).append(".svg`, `").append(name).append("-error.svg`, `")
                     .append(name).append("-histogram.svg`. Data: `").append(name).append("-simulation.csv` (the drawn "
-                            + "replica), `").append(name).append("-limit.csv`, `").append(name).append("-closure.csv`.\n");
+                            + "replica), `").append(name).append("-limit.csv`, `").append(name)
+                    .append("-closure.csv`.\n");
         }
         return md.toString();
     }

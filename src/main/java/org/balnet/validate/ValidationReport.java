@@ -305,7 +305,8 @@ public final class ValidationReport {
                 any.backend(), any.device(), c.precision().key, c.scenario().run().scheme().key,
                 Validation.fmt(any.h()), Validation.fmt(c.scenario().run().recordEvery()), Validation.fmt(c.tEnd())));
         md.append(String.format(Locale.ROOT, "- balanced initial point m = (%.6f, %.6f), k = (%s, %s), zeta = %.4f%n",
-                r.initial().point().meanE(), r.initial().point().meanI(), Validation.fmt(r.initial().point().varianceE()),
+                r.initial().point().meanE(), r.initial().point().meanI(),
+                Validation.fmt(r.initial().point().varianceE()),
                 Validation.fmt(r.initial().point().varianceI()), r.initial().point().zeta()));
         md.append(String.format(Locale.ROOT, "- error: per replica, sup over the record times in [%s, %s] of (4.5) "
                         + "|K_e^n - K_e| + |K_i^n - K_i| + |v_e^n - v_e| + |v_i^n - v_i|, against the limit (Lemma 4.2) "
@@ -340,7 +341,8 @@ public final class ValidationReport {
                     g4(s.limitWhole().mean()), g4(s.closureWhole().mean())));
         }
         md.append(String.format(Locale.ROOT, "%n| fit of ln(mean error) on ln n | slope | 95%% CI, bootstrap over "
-                        + "replicas | 95%% CI, OLS t-interval |%n|---|---|---|---|%n| against the limit | %.3f | %s | %s |%n"
+                        + "replicas | 95%% CI, OLS t-interval |%n|---|---|---|---|%n"
+                        + "| against the limit | %.3f | %s | %s |%n"
                         + "| against the closure | %.3f | %s | %s |%n%n", r.limitFit().slope(), ci(r.limitFit()),
                 ci(r.limitFitOls()), r.closureFit().slope(), ci(r.closureFit()), ci(r.closureFitOls())));
         md.append("The bootstrap interval resamples replicas within each n (").append(PowerLawFit.RESAMPLES)
@@ -361,7 +363,8 @@ public final class ValidationReport {
                     g.histogram().population().label, g.distance().ksUpper(), g.threshold(), g.distance().w1(),
                     g.distance().w1Bound(), g.distance().w1() / g.w1Scale()));
         }
-        md.append("\n## Limit and closure at chosen times\n\n| t | v_e limit | v_i limit | K_e limit | K_i limit | zeta |");
+        md.append("\n## Limit and closure at chosen times\n\n"
+                + "| t | v_e limit | v_i limit | K_e limit | K_i limit | zeta |");
         for (Validation.SizeResult s : r.sizes()) {
             md.append(" v_e closure n = ").append(Figures.count(s.n())).append(" |");
         }

@@ -25,12 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * closure than to the limit.
  *
  * <p>The step is h = 0.005, not the default 0.01: the simulator's semi-implicit common mode lags the moving
- * balanced point by an extra h dv/dt (first order in h; measured at n = 1e5, t = 0.5: v_e 0.017 below the
- * closure at h = 0.01, 0.007 at h = 0.005; replica seeds as below, 3 and 2 replicas). For v_i near t = 0.5 the closure and the limit are only 0.006
- * apart, and at h = 0.01 that lag alone puts the simulated v_i at the midpoint (n = 1e5: sim - limit 0.0029,
- * sim - closure -0.0033 with 3 replicas), so the comparison would test the step size, not the closure.
- * Replicas: 6 at n = 1e4 (sd of v-hat_i at t = 0.5 over replicas 0.0022, margin 0.0034), 2 at n = 1e5
- * (sd 0.0011, margin 0.0037), about 15 s and 45 s on 2 cores.
+ * balanced point by an extra h dv/dt (first order in h; measured at n = 1e5, t = 0.5, replica seeds as
+ * below: v_e 0.017 below the closure at h = 0.01 with 3 replicas, 0.007 at h = 0.005 with 2). For v_i near
+ * t = 0.5 the closure and the limit are only 0.006 apart, and at h = 0.01 that lag alone puts the simulated
+ * v_i at the midpoint (n = 1e5: sim - limit 0.0029, sim - closure -0.0033, 3 replicas), so the comparison
+ * would test the step size, not the closure. Replicas: 6 at n = 1e4 (sd of v-hat_i at t = 0.5 over
+ * replicas 0.0022, margin 0.0034), 2 at n = 1e5 (sd 0.0011, margin 0.0037); about 10 s and 30 s on 2 cores.
  */
 class ClosureVersusSimulationTest {
     static final double T_END = 5.0;

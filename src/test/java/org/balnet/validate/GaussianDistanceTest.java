@@ -186,7 +186,8 @@ class GaussianDistanceTest {
 
     @Test
     void dkwThresholdMatchesMassartsFormula() {
-        assertEquals(Math.sqrt(Math.log(2 / (0.01 / 32)) / 10_000), GaussianDistance.dkwThreshold(5000, 0.01 / 32), 1e-15);
+        assertEquals(Math.sqrt(Math.log(2 / (0.01 / 32)) / 10_000), GaussianDistance.dkwThreshold(5000, 0.01 / 32),
+                1e-15);
         assertEquals(0.02960, GaussianDistance.dkwThreshold(5000, 0.01 / 32), 5e-6);
     }
 
