@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
         description = {"Measure how the network approaches the hydrodynamic limit (Theorem 4.1) as n grows: for each "
                 + "n, R replicas with their own seeds; per replica the error (4.5), sup over the record times in "
                 + "[--from, T], against the limit and against the finite-n closure; per n the mean and spread; the "
-                + "log-log slope of the mean error in n with 95% intervals; the KS and W1 distances of the states "
+                + "log-log slope of the mean error in n with 95%% intervals; the KS and W1 distances of the states "
                 + "to a Gaussian (Lemma 5.2).",
                 "Writes DIR/convergence.csv, runs.csv, gaussianity.csv, summary.json (\"slope\", \"slope_ci\", ...), "
                         + "report.md and figures (PNG and SVG).",

@@ -205,8 +205,8 @@ public final class Reproduction {
         Spread cl = Spread.of(supC);
         checks.add(new Check(String.format(Locale.ROOT, "the closure predicts the network better than the limit "
                         + "(mean over replicas of sup over t in [%s, 5] of error (4.5))", Validation.fmt(CLOSURE_FROM)),
-                String.format(Locale.ROOT, "closure %.4g ± %.2g, limit %.4g ± %.2g (ratio %.2f)", cl.mean(), cl.sd(),
-                        l.mean(), l.sd(), cl.mean() / l.mean()),
+                String.format(Locale.ROOT, "closure %.4g ± %s, limit %.4g ± %s (ratio %.2f)", cl.mean(),
+                        ValidationReport.g4(cl.sd()), l.mean(), ValidationReport.g4(l.sd()), cl.mean() / l.mean()),
                 "closure < limit", cl.mean() < l.mean(),
                 "the closure keeps the sqrt(n) F term the limit drops (DESIGN.md, \"Finite n\")"));
         // 4. the limit's error is on the scale (7.1) predicts
@@ -216,7 +216,7 @@ public final class Reproduction {
         double constant = o.mean() / scale;
         checks.add(new Check("the means' error against the limit is on the scale of (7.1): "
                         + "sup_t (|v_e^n - v-bar_e| + |v_i^n - v-bar_i|) = c n^-1/2 / |zeta-bar|",
-                String.format(Locale.ROOT, "%.4g (mean of %d replicas) = c x %.4g with c = %.3f (zeta-bar = %.4f)",
+                String.format(Locale.ROOT, "%.4g (mean of %d replica(s)) = c x %.4g with c = %.3f (zeta-bar = %.4f)",
                         o.mean(), runs.size(), scale, constant, zetaBar),
                 String.format(Locale.ROOT, "c <= %s", Validation.fmt(OFFSET_CONSTANT_MAX)),
                 constant <= OFFSET_CONSTANT_MAX,
