@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * t = 0.5 the closure and the limit are only 0.006 apart, and at h = 0.01 that lag alone puts the simulated
  * v_i at the midpoint (n = 1e5: sim - limit 0.0029, sim - closure -0.0033, 3 replicas), so the comparison
  * would test the step size, not the closure. Replicas: 6 at n = 1e4 (sd of v-hat_i at t = 0.5 over
- * replicas 0.0022, margin 0.0034), 2 at n = 1e5 (sd 0.0011, margin 0.0037); about 10 s and 30 s on 2 cores.
+ * replicas 0.0025; smallest margin, at t = 0.5, 0.0028), 2 at n = 1e5 (sd 0.0011, margin 0.0037 at
+ * t = 0.53); about 10 s and 30 s on 2 cores.
  */
 class ClosureVersusSimulationTest {
     static final double T_END = 5.0;
