@@ -29,8 +29,9 @@ public final class Validation {
     public static final double THEORY_SLOPE = -0.5;
     /**
      * Accepted range of the fitted slope. Centred near -1/2; the half-width covers the finite-n
-     * corrections measured for mv-6.1 over n = 1e3 .. 1e5 (slopes -0.46 .. -0.52 with --from 1, see
-     * validation/README.md) and replica noise, and still tells n^{-1/2} from n^{-1/4} or n^{-1}.
+     * corrections measured for mv-6.1 over n = 1e3 .. 1e5 with --from 1 (local slopes -0.455 and -0.494
+     * against the limit, -0.508 and -0.505 against the closure; validation/README.md) and replica noise,
+     * and still tells n^{-1/2} from n^{-1/4} or n^{-1}.
      */
     public static final double SLOPE_LOW = -0.75;
     public static final double SLOPE_HIGH = -0.3;
