@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
                         + "the data as CSV, summary.json and report.md.",
                 "Exit codes: 0 every check passes, 1 a check fails or a run fails, 2 bad input."})
 public final class ReproduceCommand implements Callable<Integer> {
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "reproduce",
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/reproduce",
             description = "Output directory (created; must be empty unless --force; default: ${DEFAULT-VALUE}).")
     Path out;
 

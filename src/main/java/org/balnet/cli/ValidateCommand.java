@@ -8,8 +8,10 @@ import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.Backends;
+import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
+import org.balnet.sim.StepSize;
 import org.balnet.validate.Check;
 import org.balnet.validate.Validation;
 import org.balnet.validate.ValidationReport;
@@ -185,6 +187,12 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         if (!(imbalanceLimit > 0) || Double.isInfinite(imbalanceLimit)) {
             throw InputError.outOfRange("--imbalance-limit", imbalanceLimit, "a finite number > 0");
+        }
+        // before anything is written: no balanced point, a step that does not divide the record interval, or
+        // (explicit scheme) a step above the stability bound of the largest n is bad input, not a failed run
+        InitialPoint initial = InitialPoint.resolve(s);
+        for (long size : n) {
+            StepSize.choose(s.withN(size), initial.jacobian());
         }
         return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, k, t0, times, alpha, imbalanceLimit);
     }

@@ -149,7 +149,8 @@ public final class ReproductionReport {
                         + "draws one realisation)%n", r.config().n(), r.config().replicas(), r.config().baseSeed()));
         md.append(String.format(Locale.ROOT, "- backend %s (%s), fp64, semi-implicit, h = %s, recorded every %s%n",
                 any.backend(), any.device(), Validation.fmt(any.h()), Validation.fmt(Reproduction.RECORD_EVERY)));
-        md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s%n%n", versions, r.wallSeconds()));
+        md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s (solving and simulating)%n%n",
+                ValidationReport.versionsText(versions), r.wallSeconds()));
         md.append("Three curves per panel: the simulation (one replica), the hydrodynamic limit of Lemma 4.2 "
                 + "(what the paper plots against), and the finite-n Gaussian closure dv/dt = -v/tau + sqrt(n) F(v, K), "
                 + "which keeps the O(n^-1/2 / zeta) offset of the means (7.1) that the limit drops.\n\n");

@@ -316,7 +316,8 @@ public final class ValidationReport {
             md.append(String.format(Locale.ROOT, "- the limit leaves the balanced manifold at eta = %.6f < T; errors "
                     + "against it stop at t = %s%n", r.limit().eta().getAsDouble(), Validation.fmt(r.limitUntil())));
         }
-        md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s%n%n", versions, r.wallSeconds()));
+        md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s (solving and simulating)%n%n",
+                versionsText(versions), r.wallSeconds()));
 
         md.append("## Checks\n\n| check | measured | threshold | result |\n|---|---|---|---|\n");
         for (Check k : r.checks()) {
@@ -386,6 +387,15 @@ public final class ValidationReport {
         md.append("## Files\n\n`convergence.csv` (one row per n), `runs.csv` (one row per replica), `gaussianity.csv` "
                 + "(one row per histogram), `summary.json`, this report, the figures.\n");
         return md.toString();
+    }
+
+    /** "balnet 0.1.0, java 17.0.15, os Linux amd64". */
+    static String versionsText(Map<String, Object> versions) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<String, Object> e : versions.entrySet()) {
+            sb.append(sb.length() > 0 ? ", " : "").append(e.getKey()).append(' ').append(e.getValue());
+        }
+        return sb.toString();
     }
 
     static String sizesText(long[] sizes) {
