@@ -427,6 +427,14 @@ public final class SimulateCommand implements Callable<Integer> {
         runJson.put("wall_seconds", wall);
         runJson.put("stepping_seconds", outcome.wallSeconds());
         runJson.put("neuron_steps_per_s", outcome.neuronStepsPerSecond(scenario.n()));
+        long fallbacks = run.sim.explicitFallbacks();
+        runJson.put("explicit_fallback_steps", fallbacks);
+        if (fallbacks > 0) {
+            stderr.printf(Locale.ROOT, "warning: on %d steps the empirical Jacobian had an unstable eigenvalue "
+                    + "(h sqrt(n) Re > 1/2): the network was leaving the balanced manifold, and semi-implicit took "
+                    + "the explicit shift there (see the zeta column of trajectory.csv)%n", fallbacks);
+            stderr.flush();
+        }
         if (!outcome.message().isEmpty()) {
             runJson.put("message", outcome.message());
         }

@@ -23,6 +23,15 @@ public final class CommonMode {
     private final double sqrtN;
     private final double[] a = new double[2];
     private final double[] b = new double[2];
+    /** Steps on which semi-implicit fell back to the explicit shift (see {@link #plan}). */
+    private long explicitFallbacks;
+
+    /**
+     * Smallest real part of an eigenvalue of I - h sqrt(n) B J-hat for which the semi-implicit solve is
+     * used: for a stable J-hat every eigenvalue has real part above 1; below one half the implicit
+     * map would overshoot an unstable mode, or reverse it once the eigenvalue turns negative.
+     */
+    static final double MIN_IMPLICIT_EIGENVALUE = 0.5;
 
     public CommonMode(Scenario scenario, Scheme scheme, double h) {
         this.scenario = scenario;
@@ -63,13 +72,24 @@ public final class CommonMode {
             double m01 = -h * sqrtN * b[0] * jac[0][1];
             double m10 = -h * sqrtN * b[1] * jac[1][0];
             double m11 = 1 - h * sqrtN * b[1] * jac[1][1];
-            double r0 = (a[0] - 1) * v[0] + h * sqrtN * b[0] * fHat[0];
-            double r1 = (a[1] - 1) * v[1] + h * sqrtN * b[1] * fHat[1];
-            double det = m00 * m11 - m01 * m10;
-            shiftOfMean[0] = (m11 * r0 - m01 * r1) / det;
-            shiftOfMean[1] = (m00 * r1 - m10 * r0) / det;
-            for (int i = 0; i < 2; i++) {
-                plan.shift[i] = shiftOfMean[i] - (a[i] - 1) * v[i];
+            if (minRealEigenvalue(m00, m01, m10, m11) < MIN_IMPLICIT_EIGENVALUE) {
+                // J-hat has an eigenvalue with h sqrt(n) Re(lambda) near or above 1: the network is
+                // leaving the balanced manifold, and the linearised implicit solve would reverse the
+                // escape (1 - h sqrt(n) lambda < 0). Take the explicit shift, which moves the right way.
+                explicitFallbacks++;
+                for (int i = 0; i < 2; i++) {
+                    plan.shift[i] = b[i] * h * sqrtN * fHat[i];
+                    shiftOfMean[i] = (a[i] - 1) * v[i] + plan.shift[i];
+                }
+            } else {
+                double r0 = (a[0] - 1) * v[0] + h * sqrtN * b[0] * fHat[0];
+                double r1 = (a[1] - 1) * v[1] + h * sqrtN * b[1] * fHat[1];
+                double det = m00 * m11 - m01 * m10;
+                shiftOfMean[0] = (m11 * r0 - m01 * r1) / det;
+                shiftOfMean[1] = (m00 * r1 - m10 * r0) / det;
+                for (int i = 0; i < 2; i++) {
+                    plan.shift[i] = shiftOfMean[i] - (a[i] - 1) * v[i];
+                }
             }
         }
         for (int i = 0; i < 2; i++) {
@@ -125,6 +145,19 @@ public final class CommonMode {
         double m10 = h * sqrtN * b1 * jac[1][0];
         double m11 = a1 + h * sqrtN * b1 * jac[1][1];
         return spectralRadius(m00, m01, m10, m11) < 1.0;
+    }
+
+    /** Steps so far on which the semi-implicit scheme took the explicit shift because J-hat was unstable. */
+    public long explicitFallbacks() {
+        return explicitFallbacks;
+    }
+
+    /** Smallest real part of the eigenvalues of the 2x2 matrix [[m00, m01], [m10, m11]]. */
+    static double minRealEigenvalue(double m00, double m01, double m10, double m11) {
+        double tr = m00 + m11;
+        double det = m00 * m11 - m01 * m10;
+        double disc = tr * tr / 4 - det;
+        return disc >= 0 ? tr / 2 - Math.sqrt(disc) : tr / 2;
     }
 
     /** Spectral radius of the 2x2 matrix [[m00, m01], [m10, m11]]. */

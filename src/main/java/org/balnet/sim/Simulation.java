@@ -109,6 +109,14 @@ public final class Simulation implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Steps on which the semi-implicit scheme used the explicit shift because the empirical Jacobian
+     * had turned unstable (the network leaving the balanced manifold); 0 while it stays balanced.
+     */
+    public long explicitFallbacks() {
+        return commonMode.explicitFallbacks();
+    }
+
     public Engine engine() {
         return engine;
     }

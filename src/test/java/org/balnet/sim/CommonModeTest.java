@@ -74,4 +74,26 @@ class CommonModeTest {
         }
         assertEquals(-1.5 / 1000, p.weight[0][1], 1e-15, "weight = s_i C_ei / sqrt(n)");
     }
+
+    @Test
+    void semiImplicitTakesTheExplicitShiftWhenTheJacobianTurnsUnstable() {
+        // n = 1e6, h = 0.01: h sqrt(n) = 10, so an eigenvalue +0.1 of J-hat makes 1 - h sqrt(n) b lambda = 0:
+        // the linearised implicit solve would reverse the escape. It must fall back to the explicit shift.
+        Scenario s = ScenarioLoader.load("mv-6.1").withN(1_000_000);
+        double h = 0.01;
+        Observables unstable = observables(new double[]{-3, -1}, new double[]{0.01, -0.002},
+                new double[][]{{0.1, 0}, {0, -0.05}});
+        CommonMode semi = new CommonMode(s, Scheme.SEMI_IMPLICIT, h);
+        StepPlan p = new StepPlan();
+        semi.plan(unstable, 0, p);
+        StepPlan e = new StepPlan();
+        new CommonMode(s, Scheme.EXPLICIT, h).plan(unstable, 0, e);
+        assertEquals(e.shift[0], p.shift[0], 0.0);
+        assertEquals(e.shift[1], p.shift[1], 0.0);
+        assertEquals(1, semi.explicitFallbacks());
+        // A stable Jacobian keeps the implicit solve.
+        semi.plan(observables(new double[]{-3, -1}, new double[]{0.01, -0.002}, DIAGONAL), 1, p);
+        assertEquals(1, semi.explicitFallbacks());
+        assertTrue(Math.abs(p.shift[0] - e.shift[0]) > 1e-6, "implicit shift differs from explicit");
+    }
 }
