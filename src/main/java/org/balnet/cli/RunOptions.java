@@ -60,6 +60,10 @@ public final class RunOptions {
                     + "the network has left the balanced state (default: ${DEFAULT-VALUE}).")
     double imbalanceLimit = Simulation.DEFAULT_IMBALANCE_LIMIT;
 
+    @Option(names = "--keep-going", description = "When the network leaves the balanced state, note it in "
+            + "run.json and stderr but simulate on to the end (to study the network beyond the balanced manifold).")
+    boolean keepGoing;
+
     /** The resolved run. */
     public record Resolved(Scenario scenario, InitialPoint initial, StepSize.Choice step, Precision precision,
                            int threads, double imbalanceLimit) {

@@ -385,7 +385,8 @@ public final class SimulateCommand implements Callable<Integer> {
                         scenario.run().tEnd(), engine.backend(), engine.device());
             }
             stdout.flush();
-            Runner runner = new Runner(scenario.run().recordEvery(), r.step().stepsPerRecord(), run.imbalanceLimit);
+            Runner runner = new Runner(scenario.run().recordEvery(), r.step().stepsPerRecord(), run.imbalanceLimit)
+                    .keepGoing(options.keepGoing);
             Runner.Recorder recorder = (t, o) -> run.csv.row(TrajectoryColumns.row(t, o));
             // A resumed trajectory already holds the checkpoint's row (even at step 0, when the run was
             // interrupted before its first step): it was cut right after it.
@@ -437,6 +438,10 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         if (!outcome.message().isEmpty()) {
             runJson.put("message", outcome.message());
+            if (outcome.status() == RunStatus.COMPLETED) {
+                stderr.println("note: " + outcome.message());
+                stderr.flush();
+            }
         }
         if (outcome.status() == RunStatus.INTERRUPTED) {
             return interrupted(run, trap, stdout, stderr);

@@ -42,6 +42,7 @@ public final class Runner {
     private final long stepsPerRecord;
     private final double imbalanceLimit;
     private final TimeGrid grid;
+    private boolean keepGoing;
 
     /**
      * @param recordEvery    interval D between records (a multiple of h)
@@ -82,7 +83,11 @@ public final class Runner {
             Observables o = sim.step();
             taken++;
             departure = sim.departure(imbalanceLimit);
-            if (departure.isPresent()) {
+            if (departure.isPresent() && keepGoing) {
+                if (message.isEmpty()) {
+                    message = departure.get() + "; continued past it (--keep-going)";
+                }
+            } else if (departure.isPresent()) {
                 // The row at which it happened is kept, so the file shows the departure.
                 recorder.record(o.time(), o);
                 status = RunStatus.LEFT_BALANCED_STATE;
@@ -101,6 +106,16 @@ public final class Runner {
         }
         double wall = (System.nanoTime() - start) * 1e-9;
         return new Outcome(status, message, taken, wall, sim.observables().time());
+    }
+
+    /**
+     * With {@code true}, a departure from the balanced state is noted (the outcome's message) but the
+     * run goes on to its final step, completed: for studying what the network does beyond the
+     * balanced manifold.
+     */
+    public Runner keepGoing(boolean on) {
+        this.keepGoing = on;
+        return this;
     }
 
     public double recordEvery() {

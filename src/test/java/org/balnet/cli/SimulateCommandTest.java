@@ -138,6 +138,42 @@ class SimulateCommandTest {
     }
 
     @Test
+    void pastEtaTheUnstableJacobianStopsTheRunUnlessKeepGoing(@TempDir Path dir) throws IOException {
+        // eta-finite's limit leaves the manifold at eta = 1.428; at n = 2e4 the network follows soon after.
+        String[] base = {"simulate", "--scenario", "eta-finite", "--n", "20000", "--t-end", "3", "--record-every",
+                "0.25"};
+        Path stop = dir.resolve("stop");
+        Result r = run(concat(base, "--out", stop.toString()));
+        assertEquals(1, r.exit, r.err);
+        assertTrue(r.err.contains("empirical Jacobian"), r.err);
+        assertNoStackTrace(r);
+        String json = Files.readString(stop.resolve("run.json"));
+        assertTrue(json.contains("\"status\": \"left-balanced-state\""), json);
+        List<String> rows = Files.readAllLines(stop.resolve("trajectory.csv"));
+        String[] last = rows.get(rows.size() - 1).split(",");
+        double t = Double.parseDouble(last[0]);
+        assertTrue(t > 1.428 && t < 3, "left after the limit's eta and before T: t = " + t);
+        assertTrue(Double.parseDouble(last[last.length - 1]) > 0, "zeta column positive at the departure");
+
+        Path go = dir.resolve("go");
+        Result k = run(concat(base, "--keep-going", "--out", go.toString()));
+        assertEquals(0, k.exit, k.err);
+        assertTrue(k.err.contains("continued past it"), k.err);
+        String goJson = Files.readString(go.resolve("run.json"));
+        assertTrue(goJson.contains("\"status\": \"completed\"") && goJson.contains("--keep-going"), goJson);
+        List<String> all = Files.readAllLines(go.resolve("trajectory.csv"));
+        assertTrue(all.get(all.size() - 1).startsWith("3.0,"), "ran to T");
+        assertTrue(Double.parseDouble(all.get(all.size() - 1).split(",")[1]) > 5,
+                "excitation runs away past eta: " + all.get(all.size() - 1));
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    @Test
     void nonEmptyOutIsRefusedWithoutForce(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("x");
         Files.createDirectories(out);
