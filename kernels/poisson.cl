@@ -214,6 +214,20 @@ poisson_prepared poisson_prepare(double lambda) {
     return p;
 }
 
+/* PoissonSampler.Prepared.export, read back: the host's constants, EXPORT_WIDTH doubles. */
+poisson_prepared poisson_prepared_load(__constant const double *c) {
+    poisson_prepared p;
+    p.lambda = c[0];
+    p.method = (int) c[1];
+    p.exp_neg_lambda = c[2];
+    p.log_lambda = c[3];
+    p.a = c[4];
+    p.b = c[5];
+    p.log_inv_alpha = c[6];
+    p.vr = c[7];
+    return p;
+}
+
 /* PoissonSampler.Prepared.sample */
 long poisson_sample_prepared(const poisson_prepared *p, counter_rng *rng) {
     if (p->method == POISSON_METHOD_PTRS) {
