@@ -5,7 +5,6 @@ import org.balnet.io.CsvWriter;
 import org.balnet.io.Json;
 import org.balnet.io.OutputDirectory;
 import org.balnet.model.Scenario;
-import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Observables;
 import org.balnet.sim.RunStatus;
@@ -72,8 +71,7 @@ public final class SimulateCommand implements Callable<Integer> {
 
         long started = System.nanoTime();
         Runner.Outcome outcome;
-        try (Engine engine = Backends.create(options.backend, scenario, r.precision(), scenario.run().seed(),
-                r.threads(), r.step().h(), stderr);
+        try (Engine engine = options.createEngine(r, stderr);
              Simulation sim = new Simulation(scenario, engine, scenario.run().scheme(), r.step().h(),
                      r.initial().mean());
              CsvWriter csv = CsvWriter.create(out.resolve("trajectory.csv"), TrajectoryColumns.HEADER);
