@@ -22,6 +22,8 @@ import java.io.UncheckedIOException;
                 LimitCommand.class,
                 SimulateCommand.class,
                 BenchCommand.class,
+                DevicesCommand.class,
+                CheckOpenClCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
