@@ -156,6 +156,7 @@ public final class OpenClEngine implements Engine {
         if (options.neuronBase() < 0 || options.neuronBase() > CounterRng.MAX_NEURON - n) {
             throw new IllegalArgumentException("neuron base " + options.neuronBase() + " out of range for n = " + n);
         }
+        checkMemory();
         long maxAllocation = options.maxAllocation() > 0 ? Math.min(options.maxAllocation(), device.maxAllocation())
                 : device.maxAllocation();
         this.layout = StateLayout.plan(n, precision, profile.groupsPerPopulation(), maxAllocation);
@@ -166,7 +167,6 @@ public final class OpenClEngine implements Engine {
                             + "kernel parameters can pass; lower --n or use --precision fp32",
                     n, layout.segments(), device.label(), device.maxParameterSize()));
         }
-        checkMemory();
         this.stateArgs = 2 * layout.segments();
         this.states = new cl_mem[stateArgs];
         this.planHost = ByteBuffer.allocateDirect(planValues.length * Double.BYTES).order(ByteOrder.nativeOrder());
@@ -202,15 +202,28 @@ public final class OpenClEngine implements Engine {
                 device.name(), device.platform(), device.version(), wg, layout.describe(), profile.name());
     }
 
-    /** Refuses, with the numbers, a state that does not fit the share of device memory the profile allows. */
+    /**
+     * Device bytes for n neurons per population: the states, the partial sums (at most the profile's
+     * groups per population), the recorded counts of tests.
+     */
+    private long bytesNeeded(Precision p) {
+        long groups = Math.min(StateLayout.ceilDiv(n, CpuEngine.CHUNK), profile.groupsPerPopulation());
+        return 2 * n * p.bytes + 2 * groups * PopulationSums.WIDTH * Double.BYTES
+                + (options.recordCounts() ? 4 * n * Long.BYTES : 0);
+    }
+
+    /**
+     * Refuses, with the numbers, a state that does not fit the share of device memory the profile
+     * allows; checked before anything is allocated, since drivers allocate lazily and would fail later,
+     * inside a kernel launch, with a bare error code.
+     */
     private void checkMemory() {
-        long needed = layout.deviceBytes() + (options.recordCounts() ? 4 * n * Long.BYTES : 0);
+        long needed = bytesNeeded(precision);
         long allowed = (long) (profile.memoryFraction() * device.globalMemory());
         if (needed > allowed) {
             String alt = "";
             if (precision == Precision.FP64) {
-                long fp32 = StateLayout.plan(n, Precision.FP32, profile.groupsPerPopulation(), device.maxAllocation())
-                        .deviceBytes();
+                long fp32 = bytesNeeded(Precision.FP32);
                 alt = String.format(Locale.ROOT, "; fp32 would need %s%s", StateLayout.bytes(fp32),
                         fp32 <= allowed ? " (fits: --precision fp32)" : "");
             }
