@@ -5,10 +5,13 @@ import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.sim.cpu.CpuEngine;
 import org.balnet.sim.cpu.PerSynapseEngine;
+import org.balnet.sim.opencl.DeviceInfo;
 import org.balnet.sim.opencl.DeviceRequest;
 import org.balnet.sim.opencl.HostProfile;
+import org.balnet.sim.opencl.OpenClDevices;
 import org.balnet.sim.opencl.OpenClEngine;
 import org.balnet.sim.opencl.OpenClFailure;
+import org.balnet.sim.opencl.SignalChaining;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -16,7 +19,8 @@ import java.util.List;
 /**
  * Creates the engine a user asked for by name: {@code auto}, {@code cpu}, {@code opencl},
  * {@code per-synapse}. {@code auto} takes an OpenCL GPU if there is one, else an OpenCL CPU device
- * (PoCL), else the Java engine, and says which it took.
+ * (PoCL) provided the JVM's signal handlers are protected ({@link SignalChaining}), else the Java
+ * engine, and says which it took.
  */
 public final class Backends {
     public static final List<String> NAMES = List.of("auto", "cpu", "opencl", "per-synapse");
@@ -60,8 +64,12 @@ public final class Backends {
                             "--backend per-synapse runs in fp64 only; drop --precision fp32");
                 }
                 return new PerSynapseEngine(scenario, seed, threads, h);
-            case "opencl":
-                return OpenClEngine.open(scenario, precision, seed, request);
+            case "opencl": {
+                DeviceInfo device = OpenClDevices.select(OpenClDevices.list(), request.profile(), request.selector(),
+                        request.selectorSource());
+                warnIfUnprotected(device, log);
+                return new OpenClEngine(scenario, precision, seed, device, request.profile());
+            }
             case "auto":
                 return auto(scenario, precision, seed, threads, request, log);
             default:
@@ -78,10 +86,18 @@ public final class Backends {
                                PrintWriter log) {
         String why;
         try {
-            OpenClEngine e = OpenClEngine.open(scenario, precision, seed, request);
-            log.println("backend: auto chose opencl on " + e.device());
-            log.flush();
-            return e;
+            DeviceInfo device = OpenClDevices.select(OpenClDevices.list(), request.profile(), request.selector(),
+                    request.selectorSource());
+            if (device.type() == HostProfile.DeviceType.CPU && request.selector() == null && !SignalChaining.active()) {
+                why = device.label() + " is a CPU device, whose in-process compiler can replace the JVM's signal "
+                        + "handlers and crash it; to allow it, " + SignalChaining.advice();
+            } else {
+                OpenClEngine e = new OpenClEngine(scenario, precision, seed, device, request.profile());
+                warnIfUnprotected(device, log);
+                log.println("backend: auto chose opencl on " + e.device());
+                log.flush();
+                return e;
+            }
         } catch (OpenClFailure e) {
             why = e.getMessage();
         } catch (BadInputException e) {
@@ -93,6 +109,13 @@ public final class Backends {
         log.println("backend: auto chose cpu (" + threads + " threads); warning: OpenCL not used: " + why);
         log.flush();
         return new CpuEngine(scenario, precision, seed, threads);
+    }
+
+    private static void warnIfUnprotected(DeviceInfo device, PrintWriter log) {
+        SignalChaining.warning(device).ifPresent(w -> {
+            log.println(w);
+            log.flush();
+        });
     }
 
     /** Default thread count: all cores. */

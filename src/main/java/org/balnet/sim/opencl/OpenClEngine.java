@@ -115,18 +115,6 @@ public final class OpenClEngine implements Engine {
     private boolean closed;
 
     /**
-     * Chooses the device the request names (or the profile's best) and opens an engine on it.
-     *
-     * @throws OpenClFailure                       no platform, no matching device, build failure, no resources
-     * @throws org.balnet.model.BadInputException a selector that names no device, or too little memory
-     */
-    public static OpenClEngine open(Scenario scenario, Precision precision, long seed, DeviceRequest request) {
-        DeviceInfo d = OpenClDevices.select(OpenClDevices.list(), request.profile(), request.selector(),
-                request.selectorSource());
-        return new OpenClEngine(scenario, precision, seed, d, request.profile());
-    }
-
-    /**
      * @param scenario  the network (n, rates)
      * @param precision state precision
      * @param seed      RNG key
