@@ -105,10 +105,12 @@ public final class OpenClEngine implements Engine {
     private final long[] globalSize;
     private final long[] localSize;
     private final ByteBuffer planHost;
+    private final Pointer planPointer;
     private final DoubleBuffer planView;
     private final double[] planValues = new double[2 * PLAN_STRIDE];
     private final ByteBuffer partialHost;
     private final DoubleBuffer partialView;
+    private final Pointer partialPointer;
     private final double[] partialValues;
     private final long[] stepValue = new long[1];
     private final Pointer stepPointer = Pointer.to(stepValue);
@@ -159,9 +161,11 @@ public final class OpenClEngine implements Engine {
         this.states = new cl_mem[stateArgs];
         this.planHost = ByteBuffer.allocateDirect(planValues.length * Double.BYTES).order(ByteOrder.nativeOrder());
         this.planView = planHost.asDoubleBuffer();
+        this.planPointer = Pointer.to(planHost);
         int partialCount = (int) (2 * layout.groupsPerPopulation() * PopulationSums.WIDTH);
         this.partialHost = ByteBuffer.allocateDirect(partialCount * Double.BYTES).order(ByteOrder.nativeOrder());
         this.partialView = partialHost.asDoubleBuffer();
+        this.partialPointer = Pointer.to(partialHost);
         this.partialValues = new double[partialCount];
         int wg = profile.workGroupSize() > 0 ? profile.workGroupSize()
                 : (int) Math.min(HostProfile.DEFAULT_WORK_GROUP_SIZE, Long.highestOneBit(device.maxWorkGroupSize()));
@@ -398,7 +402,7 @@ public final class OpenClEngine implements Engine {
         planView.clear();
         planView.put(planValues);
         try {
-            CL.clEnqueueWriteBuffer(queue, planBuffer, CL.CL_FALSE, 0, planHost.capacity(), Pointer.to(planHost),
+            CL.clEnqueueWriteBuffer(queue, planBuffer, CL.CL_FALSE, 0, planHost.capacity(), planPointer,
                     0, null, null);
             stepValue[0] = plan.step;
             CL.clSetKernelArg(stepKernel, stateArgs + 6, Sizeof.cl_ulong, stepPointer);
@@ -411,7 +415,7 @@ public final class OpenClEngine implements Engine {
 
     /** Reads the groups' partial sums (blocking) and adds them in group order, e then i. */
     private PopulationSums[] readSums() {
-        CL.clEnqueueReadBuffer(queue, partials, CL.CL_TRUE, 0, layout.partialBytes(), Pointer.to(partialHost),
+        CL.clEnqueueReadBuffer(queue, partials, CL.CL_TRUE, 0, layout.partialBytes(), partialPointer,
                 0, null, null);
         partialView.clear();
         partialView.get(partialValues);
