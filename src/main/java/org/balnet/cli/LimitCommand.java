@@ -3,6 +3,7 @@ package org.balnet.cli;
 import org.balnet.io.AtomicFiles;
 import org.balnet.io.CsvWriter;
 import org.balnet.io.Json;
+import org.balnet.io.OutputDirectory;
 import org.balnet.limit.BalancedPoint;
 import org.balnet.limit.Eigenvalues;
 import org.balnet.limit.GaussianClosure;
@@ -20,20 +21,14 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code balnet limit}: the hydrodynamic limit of Lemma 4.2 (or, with {@code --finite-n}, the
@@ -93,7 +88,7 @@ public final class LimitCommand implements Callable<Integer> {
             scenario = scenario.withN((long) (double) finiteN);
         }
         if (out != null) {
-            prepareOutDir();
+            OutputDirectory.prepare(out, force);
         }
 
         PrintWriter stdout = spec.commandLine().getOut();
@@ -118,7 +113,7 @@ public final class LimitCommand implements Callable<Integer> {
             stdout.print(csv(trajectory.rows()));
             stdout.flush();
         } else {
-            writeCsv(out.resolve(csvName), trajectory.rows());
+            AtomicFiles.writeString(out.resolve(csvName), csv(trajectory.rows()));
             double wall = (System.nanoTime() - started) * 1e-9;
             AtomicFiles.writeString(out.resolve(RUN_JSON),
                     Json.write(runJson(scenario, start, trajectory, t, d, outcome, csvName, wall)));
@@ -147,14 +142,8 @@ public final class LimitCommand implements Callable<Integer> {
     }
 
     private static void positive(String option, Double value) {
-        if (value == null) {
-            return;
-        }
-        if (!Double.isFinite(value)) {
-            throw InputError.NOT_FINITE.exception(option, option, value);
-        }
-        if (!(value > 0)) {
-            throw InputError.outOfRange(option, Json.number(value), "> 0");
+        if (value != null) {
+            RunOptions.positive(option, value);
         }
     }
 
@@ -163,25 +152,6 @@ public final class LimitCommand implements Callable<Integer> {
         if (!(t / d < OutputGrid.MAX_ROWS)) {
             throw InputError.outOfRange(dKey, Json.number(d),
                     "at least T / 10^6 = " + Json.number(t / 1e6) + " (at most a million rows)");
-        }
-    }
-
-    private void prepareOutDir() {
-        try {
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw InputError.CONFLICT.exception("--out", "--out " + out + " exists and is not a directory");
-            }
-            if (Files.isDirectory(out) && !force) {
-                try (Stream<Path> entries = Files.list(out)) {
-                    if (entries.findAny().isPresent()) {
-                        throw InputError.CONFLICT.exception("--out", "--out " + out
-                                + " exists and is not empty; choose another directory or add --force to overwrite");
-                    }
-                }
-            }
-            Files.createDirectories(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create --out " + out + ": " + e.getMessage(), e);
         }
     }
 
@@ -234,25 +204,6 @@ public final class LimitCommand implements Callable<Integer> {
             sb.append('\n');
         }
         return sb.toString();
-    }
-
-    /** Writes to a hidden temporary name, then renames: a reader never sees half a file. */
-    private static void writeCsv(Path target, List<LimitRow> rows) {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".partial");
-        try (CsvWriter w = CsvWriter.create(tmp, LimitRow.COLUMNS)) {
-            for (LimitRow row : rows) {
-                w.row(row.values());
-            }
-        }
-        try {
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        }
     }
 
     private Map<String, Object> runJson(Scenario scenario, BalancedPoint p, Trajectory tr, double t, double d,

@@ -25,8 +25,10 @@ import java.util.OptionalDouble;
  * the option's name) and returns the resolved scenario, initial point and step.
  */
 public final class RunOptions {
-    @Option(names = "--scenario", required = true, paramLabel = "FILE",
-            description = "Scenario file (TOML), or a built-in name: mv-6.1, mv-6.2.")
+    // Not required by picocli: `simulate --resume DIR` takes the scenario from DIR. scenario() refuses
+    // its absence everywhere else (exit 2).
+    @Option(names = "--scenario", paramLabel = "FILE",
+            description = "Scenario file (TOML), or a built-in name: mv-6.1, mv-6.2 (required, except with simulate --resume).")
     String scenario;
 
     @Option(names = "--n", paramLabel = "N", description = "Neurons per population (overrides network.n).")
@@ -92,10 +94,19 @@ public final class RunOptions {
      * @throws RunFailure (exit 1) when OpenCL was asked for and cannot run
      */
     public Engine createEngine(Resolved r, PrintWriter log) {
+        return createEngine(backend, r.scenario(), r.precision(), r.threads(), r.step().h(), log);
+    }
+
+    /**
+     * The engine of a given backend (a resumed run's, say) on the device of {@code --device} and
+     * {@code --host}.
+     *
+     * @throws RunFailure (exit 1) when OpenCL was asked for and cannot run
+     */
+    public Engine createEngine(String backendName, Scenario s, Precision p, int threads, double h, PrintWriter log) {
         DeviceRequest request = DeviceRequest.of(hostProfile(), device);
         try {
-            return Backends.create(backend, r.scenario(), r.precision(), r.scenario().run().seed(), r.threads(),
-                    r.step().h(), request, log);
+            return Backends.create(backendName, s, p, s.run().seed(), threads, h, request, log);
         } catch (OpenClFailure e) {
             throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
@@ -103,6 +114,10 @@ public final class RunOptions {
 
     /** Scenario with the overrides applied, without solving anything. */
     public Scenario scenario() {
+        if (scenario == null) {
+            throw InputError.MISSING_KEY.exception("--scenario", "--scenario",
+                    "a scenario file or the name of a built-in one, e.g. --scenario mv-6.1");
+        }
         Scenario s = ScenarioLoader.load(scenario);
         if (n != null) {
             s = s.withN(n);
@@ -139,6 +154,24 @@ public final class RunOptions {
     }
 
     public Resolved resolve(PrintWriter log) {
+        return resolve(scenario());
+    }
+
+    /**
+     * The run of a saved scenario ({@code simulate --resume}): only {@code --t-end} may change it; the
+     * options that would change the run itself are refused before this is called.
+     */
+    public Resolved resolveSaved(Scenario saved) {
+        Scenario s = saved;
+        if (tEnd != null) {
+            Scenario.RunSettings run = s.run();
+            s = s.withRun(new Scenario.RunSettings(positive("--t-end", tEnd), run.dt(), run.recordEvery(),
+                    run.seed(), run.scheme()));
+        }
+        return resolve(s);
+    }
+
+    private Resolved resolve(Scenario s) {
         Backends.check(backend);
         Precision p = precision != null ? Precision.fromKey(precision, "--precision") : hostProfile().precision();
         int k = threads != null ? threads : Backends.defaultThreads();
@@ -148,7 +181,6 @@ public final class RunOptions {
         if (!(imbalanceLimit > 0) || Double.isInfinite(imbalanceLimit)) {
             throw InputError.outOfRange("--imbalance-limit", imbalanceLimit, "a finite number > 0");
         }
-        Scenario s = scenario();
         InitialPoint init = InitialPoint.resolve(s);
         StepSize.Choice step = StepSize.choose(s, init.jacobian());
         return new Resolved(s, init, step, p, k, imbalanceLimit);

@@ -13,8 +13,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Whole-file writes that never leave a half-written file under the final name: write a
- * temporary file beside it, fsync, then rename over the target. A crash leaves either the old
- * file or the new one.
+ * temporary file beside it, fsync, then rename over the target and fsync the directory. A crash
+ * leaves either the old file or the new one.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -36,18 +36,40 @@ public final class AtomicFiles {
                 }
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            replace(tmp, target);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
                 // the original failure is the one to report
             }
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + target + ": " + IoMessages.reason(e), e);
+        }
+    }
+
+    /**
+     * Renames a complete (already synced) file over {@code target} and makes the rename durable by
+     * syncing the directory.
+     */
+    public static void replace(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        syncDirectory(target.toAbsolutePath().getParent());
+    }
+
+    /**
+     * fsync of a directory, so that renames and deletions in it survive a power loss. Best effort:
+     * some platforms (Windows) and file systems cannot open a directory for syncing, and the files
+     * themselves are synced either way.
+     */
+    public static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // see above: nothing more can be done, and the data files are already durable
         }
     }
 }

@@ -1,52 +1,160 @@
 package org.balnet.io;
 
-import java.io.BufferedWriter;
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 /**
  * A numeric CSV table (comma-separated, '.' decimal point, header line, one row per record) that
  * pandas, R and MATLAB read as is. Numbers are written with {@link Double#toString}, which reads
- * back to the same double. Each row is written whole and flushed, so the file never ends in a
- * partial line after a crash of the JVM's caller.
+ * back to the same double.
+ *
+ * <p>Each row goes to the operating system whole, in one write, as soon as it is made, so a reader
+ * or a crash of the JVM sees only complete rows. When a write fails part-way (a full disk), the file
+ * is cut back to the last complete row before the error is reported, so it never ends in a partial
+ * line. A file writer counts the bytes it holds and keeps their CRC32C, so a checkpoint can record
+ * exactly which prefix of the file belongs to it, and {@link #reopen} can continue the file from
+ * there after checking that the prefix is unchanged.
  */
 public final class CsvWriter implements Closeable {
-    private final Writer out;
-    private final int columns;
-    private final boolean ownsStream;
-    private final StringBuilder line = new StringBuilder(256);
+    /** Buffer for reading a prefix back (checksum on resume). */
+    private static final int READ_BUFFER = 1 << 20;
 
-    private CsvWriter(Writer out, List<String> header, boolean ownsStream) {
-        this.out = out;
-        this.columns = header.size();
-        this.ownsStream = ownsStream;
-        writeLine(String.join(",", header));
+    /** The file, or null when writing to a stream. */
+    private final SeekableByteChannel channel;
+    private final Path file;
+    /** The stream, or null when writing to a file. */
+    private final OutputStream stream;
+    private final int columns;
+    private final CRC32C checksum;
+    private final StringBuilder line = new StringBuilder(256);
+    /** Bytes of complete rows in the file (header included). */
+    private long length;
+
+    private CsvWriter(SeekableByteChannel channel, Path file, OutputStream stream, int columns, CRC32C checksum,
+                      long length) {
+        this.channel = channel;
+        this.file = file;
+        this.stream = stream;
+        this.columns = columns;
+        this.checksum = checksum;
+        this.length = length;
     }
 
-    /** A new file (truncating an existing one). */
+    /** A new file (truncating an existing one), starting with the header line. */
     public static CsvWriter create(Path file, List<String> header) {
+        SeekableByteChannel ch;
         try {
-            return new CsvWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8), header, true);
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot create " + file + ": " + IoMessages.reason(e), e);
         }
+        return startFile(ch, file, header);
+    }
+
+    /** A new table on an open channel (tests inject failing channels here). */
+    static CsvWriter startFile(SeekableByteChannel ch, Path file, List<String> header) {
+        CsvWriter w = new CsvWriter(ch, file, null, header.size(), new CRC32C(), 0);
+        try {
+            w.writeLine(String.join(",", header));
+        } catch (RuntimeException e) {
+            w.closeQuietly();
+            throw e;
+        }
+        return w;
     }
 
     /** Writes to a stream it does not close (e.g. stdout). */
     public static CsvWriter to(OutputStream stream, List<String> header) {
-        return new CsvWriter(new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8)), header,
-                false);
+        CsvWriter w = new CsvWriter(null, null, stream, header.size(), new CRC32C(), 0);
+        w.writeLine(String.join(",", header));
+        return w;
     }
 
-    /** Writes one row of {@code columns} values and flushes it. */
+    /**
+     * Continues an existing table after its first {@code length} bytes: checks that those bytes
+     * start with {@code header} and have CRC32C {@code expectedChecksum}, then cuts off whatever
+     * follows them (rows written after a checkpoint, a partial last line) and appends from there.
+     * Nothing is cut when the check fails.
+     *
+     * @throws PrefixMismatch when the file is shorter than {@code length} or its prefix differs
+     * @throws UncheckedIOException when the file cannot be read or cut
+     */
+    public static CsvWriter reopen(Path file, List<String> header, long length, long expectedChecksum)
+            throws PrefixMismatch {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open " + file + ": " + IoMessages.reason(e), e);
+        }
+        try {
+            CRC32C crc = new CRC32C();
+            long size = ch.size();
+            if (size < length) {
+                throw new PrefixMismatch(String.format("%s has %d bytes, fewer than the %d it had when the "
+                        + "checkpoint was written", file, size, length));
+            }
+            byte[] first = readPrefix(ch, length, crc);
+            String expectedHeader = String.join(",", header) + "\n";
+            String actualHeader = new String(first, 0, Math.min(first.length, expectedHeader.length()),
+                    StandardCharsets.UTF_8);
+            if (!actualHeader.equals(expectedHeader)) {
+                throw new PrefixMismatch(file + " does not start with the header " + String.join(",", header));
+            }
+            if (crc.getValue() != expectedChecksum) {
+                throw new PrefixMismatch(String.format("the first %d bytes of %s have changed since the checkpoint "
+                        + "was written (CRC32C %08x, expected %08x)", length, file, crc.getValue(), expectedChecksum));
+            }
+            ch.truncate(length);
+            ch.position(length);
+            ch.force(true);
+            return new CsvWriter(ch, file, null, header.size(), crc, length);
+        } catch (PrefixMismatch e) {
+            closeQuietly(ch);
+            throw e;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new UncheckedIOException("cannot read " + file + ": " + IoMessages.reason(e), e);
+        }
+    }
+
+    /** Reads bytes [0, length) into the checksum; returns the first block (for the header check). */
+    private static byte[] readPrefix(FileChannel ch, long length, CRC32C crc) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(READ_BUFFER, Math.max(length, 1)));
+        byte[] first = null;
+        long pos = 0;
+        while (pos < length) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), length - pos));
+            int r = ch.read(buf, pos);
+            if (r < 0) {
+                throw new EOFException("end of file at byte " + pos);
+            }
+            buf.flip();
+            if (first == null) {
+                first = new byte[buf.remaining()];
+                buf.duplicate().get(first);
+            }
+            crc.update(buf);
+            pos += r;
+        }
+        return first != null ? first : new byte[0];
+    }
+
+    /** Writes one row of {@code columns} values. */
     public void row(double... values) {
         if (values.length != columns) {
             throw new IllegalArgumentException("row has " + values.length + " values, header has " + columns);
@@ -73,25 +181,96 @@ public final class CsvWriter implements Closeable {
     }
 
     private void writeLine(String s) {
+        byte[] bytes = (s + "\n").getBytes(StandardCharsets.UTF_8);
+        if (stream != null) {
+            try {
+                stream.write(bytes);
+                stream.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write CSV row: " + IoMessages.reason(e), e);
+            }
+            return;
+        }
         try {
-            out.write(s);
-            out.write('\n');
-            out.flush();
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write CSV row: " + e.getMessage(), e);
+            cutToLastRow();
+            throw new UncheckedIOException("cannot write " + file + ": " + IoMessages.reason(e)
+                    + " (the file keeps its complete rows)", e);
+        }
+        checksum.update(bytes);
+        length += bytes.length;
+    }
+
+    /** After a failed write: drop the partial line, so the file still ends with a complete row. */
+    private void cutToLastRow() {
+        try {
+            channel.truncate(length);
+            channel.position(length);
+        } catch (IOException ignored) {
+            // The write error is the one to report; a file we cannot even truncate is cut on resume.
+        }
+    }
+
+    /** Bytes of complete rows written so far, header included (for a file: its length). */
+    public long length() {
+        return length;
+    }
+
+    /** CRC32C of those bytes. */
+    public long checksum() {
+        return checksum.getValue();
+    }
+
+    /**
+     * Forces the rows written so far to the storage device (fsync), so that a checkpoint that refers
+     * to them never outlives them. No-op for a stream.
+     */
+    public void sync() {
+        if (channel instanceof FileChannel) {
+            try {
+                ((FileChannel) channel).force(false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot sync " + file + ": " + IoMessages.reason(e), e);
+            }
         }
     }
 
     @Override
     public void close() {
         try {
-            if (ownsStream) {
-                out.close();
+            if (channel != null) {
+                channel.close();
             } else {
-                out.flush();
+                stream.flush();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException("cannot close " + (file != null ? file : "CSV stream") + ": "
+                    + IoMessages.reason(e), e);
+        }
+    }
+
+    private void closeQuietly() {
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel ch) {
+        try {
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException ignored) {
+            // closing after another error: that error is the one reported
+        }
+    }
+
+    /** The prefix of a file to be continued is not the one a checkpoint recorded. */
+    public static final class PrefixMismatch extends Exception {
+        public PrefixMismatch(String message) {
+            super(message);
         }
     }
 }

@@ -29,16 +29,18 @@ public final class OutputDirectory {
                             + ": directory is not empty; choose another, or add --force to write into it");
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot read --out directory " + dir + ": " + e.getMessage(), e);
+                throw new UncheckedIOException("cannot read --out directory " + dir + ": " + IoMessages.reason(e), e);
             }
         }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create --out directory " + dir + ": " + e, e);
+            // The message only: the exception's class name (AccessDeniedException) is not for users.
+            throw new UncheckedIOException("cannot create --out directory " + dir + ": " + IoMessages.reason(e), e);
         }
         if (!Files.isWritable(dir)) {
-            throw new UncheckedIOException(new IOException("--out directory " + dir + " is not writable"));
+            throw new UncheckedIOException("--out directory " + dir + " is not writable",
+                    new IOException("not writable: " + dir));
         }
         return dir;
     }

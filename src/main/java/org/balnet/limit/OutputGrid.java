@@ -17,7 +17,7 @@ public final class OutputGrid {
     final double tEnd;
     final double dt;
     final long last;
-    private final java.math.BigDecimal decimalDt;
+    private final org.balnet.io.TimeGrid times;
 
     /**
      * @param tEnd T &gt; 0
@@ -38,7 +38,7 @@ public final class OutputGrid {
         this.tEnd = tEnd;
         this.dt = dt;
         this.last = (long) Math.floor(ratio * (1 + SLACK));
-        this.decimalDt = new java.math.BigDecimal(Double.toString(dt));
+        this.times = new org.balnet.io.TimeGrid(dt);
     }
 
     /** Index of the last row: the largest k with k D &le; T (to a relative 1e-9). */
@@ -48,7 +48,7 @@ public final class OutputGrid {
 
     /** t_k, the double nearest to k x D. */
     public double time(long k) {
-        return decimalDt.multiply(java.math.BigDecimal.valueOf(k)).doubleValue();
+        return times.time(k);
     }
 
     /** Where the integration must stop so that the last row is inside it. */

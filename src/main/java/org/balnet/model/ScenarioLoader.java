@@ -101,7 +101,8 @@ public final class ScenarioLoader {
         }
         TomlParseResult toml = Toml.parse(text);
         if (toml.hasErrors()) {
-            String errors = toml.errors().stream().limit(3).map(TomlParseError::toString)
+            String[] lines = text.split("\n", -1);
+            String errors = toml.errors().stream().limit(3).map(e -> withLine(e, lines))
                     .collect(Collectors.joining("; "));
             throw InputError.SYNTAX.exception("--scenario", source, errors);
         }
@@ -187,6 +188,30 @@ public final class ScenarioLoader {
             run = new Scenario.RunSettings(tEnd, dt, every, seed, scheme);
         }
         return new Scenario(name, n, tau, c, f, initial, run);
+    }
+
+    /** Longest excerpt of an offending line quoted in a syntax error. */
+    private static final int MAX_QUOTED = 60;
+
+    /**
+     * A parser error with the text of its line, which shows the key the parser's message leaves out
+     * ("Float is too large (line 44, column 7)" says nothing about which number).
+     */
+    private static String withLine(TomlParseError e, String[] lines) {
+        int line = e.position().line();
+        if (line < 1 || line > lines.length) {
+            return e.toString();
+        }
+        String t = lines[line - 1].strip();
+        StringBuilder quoted = new StringBuilder();
+        for (int i = 0; i < t.length() && quoted.length() < MAX_QUOTED; i++) {
+            char c = t.charAt(i);
+            quoted.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        if (quoted.length() < t.length()) {
+            quoted.append("...");
+        }
+        return e + ": `" + quoted + "`";
     }
 
     /** The range check for n shared by the file and {@code --n}. */

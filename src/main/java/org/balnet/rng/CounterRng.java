@@ -101,6 +101,22 @@ public final class CounterRng {
         this.wordsUsed = WORDS_PER_BLOCK;
     }
 
+    /**
+     * Seeks two streams to the same (step, neuron), each to its own stream, computing their first
+     * blocks together ({@link Philox4x32#blockPair}); afterwards each behaves exactly as after
+     * {@link #seek}. Both must have the same seed.
+     */
+    public static void seekPair(CounterRng a, CounterRng b, long step, long neuron, int streamA, int streamB) {
+        a.seek(step, neuron, streamA);
+        b.seek(step, neuron, streamB);
+        Philox4x32.blockPair(0, a.step, a.neuronLow, a.neuronHighAndStream, b.neuronHighAndStream, a.key0, a.key1,
+                a.block, b.block);
+        a.draw = 1;
+        a.wordsUsed = 0;
+        b.draw = 1;
+        b.wordsUsed = 0;
+    }
+
     private static String outOfRange(long step, long neuron, int stream) {
         if ((step >>> 32) != 0) {
             return "step = " + step + ": must be in 0.." + MAX_STEP;

@@ -59,4 +59,45 @@ public final class Philox4x32 {
         out[2] = c2;
         out[3] = c3;
     }
+
+    /**
+     * Two blocks whose counters differ only in word c3, computed together: each block is a chain of
+     * ten dependent multiply rounds (latency-bound), so interleaving two independent chains nearly
+     * halves their cost. Results are exactly those of two {@link #block} calls.
+     *
+     * @param c3a  counter word 3 of the first block
+     * @param c3b  counter word 3 of the second block
+     * @param outA receives the first block
+     * @param outB receives the second block
+     */
+    public static void blockPair(int c0, int c1, int c2, int c3a, int c3b, int k0, int k1, int[] outA, int[] outB) {
+        int a0 = c0, a1 = c1, a2 = c2, a3 = c3a;
+        int b0 = c0, b1 = c1, b2 = c2, b3 = c3b;
+        for (int round = 0; round < ROUNDS; round++) {
+            if (round > 0) {
+                k0 += PHILOX_W32_0;
+                k1 += PHILOX_W32_1;
+            }
+            long pa0 = (PHILOX_M4x32_0 & LOW_32) * (a0 & LOW_32);
+            long pa1 = (PHILOX_M4x32_1 & LOW_32) * (a2 & LOW_32);
+            long pb0 = (PHILOX_M4x32_0 & LOW_32) * (b0 & LOW_32);
+            long pb1 = (PHILOX_M4x32_1 & LOW_32) * (b2 & LOW_32);
+            a0 = (int) (pa1 >>> 32) ^ a1 ^ k0;
+            a1 = (int) pa1;
+            a2 = (int) (pa0 >>> 32) ^ a3 ^ k1;
+            a3 = (int) pa0;
+            b0 = (int) (pb1 >>> 32) ^ b1 ^ k0;
+            b1 = (int) pb1;
+            b2 = (int) (pb0 >>> 32) ^ b3 ^ k1;
+            b3 = (int) pb0;
+        }
+        outA[0] = a0;
+        outA[1] = a1;
+        outA[2] = a2;
+        outA[3] = a3;
+        outB[0] = b0;
+        outB[1] = b1;
+        outB[2] = b2;
+        outB[3] = b3;
+    }
 }

@@ -178,4 +178,23 @@ class CounterRngTest {
     private static long word(int high, int low) {
         return (long) high << 32 | (low & 0xFFFF_FFFFL);
     }
+
+    @org.junit.jupiter.api.Test
+    void seekPairDrawsExactlyWhatTwoSeeksDraw() {
+        CounterRng a = new CounterRng(0x1234_5678_9ABCL);
+        CounterRng b = new CounterRng(0x1234_5678_9ABCL);
+        CounterRng ref = new CounterRng(0x1234_5678_9ABCL);
+        for (long neuron : new long[]{0, 7, (1L << 32) + 5, CounterRng.MAX_NEURON}) {
+            CounterRng.seekPair(a, b, 99, neuron, 2, 3);
+            // Several words each, so the pair's first block and the blocks after it are both checked.
+            ref.seek(99, neuron, 2);
+            for (int k = 0; k < 5; k++) {
+                org.junit.jupiter.api.Assertions.assertEquals(ref.nextWord(), a.nextWord(), "stream 2, word " + k);
+            }
+            ref.seek(99, neuron, 3);
+            for (int k = 0; k < 5; k++) {
+                org.junit.jupiter.api.Assertions.assertEquals(ref.nextWord(), b.nextWord(), "stream 3, word " + k);
+            }
+        }
+    }
 }

@@ -167,10 +167,14 @@ public class CpuEngine implements Engine {
     /** Per-thread scratch: the RNG stream and the chunk's sums. */
     protected static final class Worker {
         final CounterRng rng;
+        /** Second stream, for the inhibitory-source count drawn alongside the excitatory one. */
+        final CounterRng rngI;
         final double[] sums = new double[PopulationSums.WIDTH];
+        final double[] counts = new double[2];
 
         Worker(long seed) {
             rng = new CounterRng(seed);
+            rngI = new CounterRng(seed);
         }
     }
 
@@ -263,8 +267,10 @@ public class CpuEngine implements Engine {
         java.util.Arrays.fill(s, 0.0);
         for (int i = 0; i < len; i++) {
             long j = first + i;
-            double countE = spikeCount(w, pop, 0, j, plan.step, streamE, samplers[pop][0], plan);
-            double countI = spikeCount(w, pop, 1, j, plan.step, streamI, samplers[pop][1], plan);
+            double[] counts = w.counts;
+            spikeCounts(w, pop, j, plan.step, streamE, streamI, samplers[pop], counts);
+            double countE = counts[0];
+            double countI = counts[1];
             // Centred counts: the common part lambda is in delta, computed once on the host in double.
             double jump = weightE * (countE - lambdaE) + weightI * (countI - lambdaI);
             double u = a * load(pop, seg, off + i) + b * jump + delta;
@@ -276,13 +282,15 @@ public class CpuEngine implements Engine {
     }
 
     /**
-     * The spike count N_{alpha beta}^j over the step: one Poisson draw by superposition. The
-     * per-synapse reference engine overrides this with n draws.
+     * The spike counts N_{alpha e}^j and N_{alpha i}^j over the step into counts[0], counts[1]: one
+     * Poisson draw each by superposition, their first Philox blocks computed together. The
+     * per-synapse reference engine overrides this with n draws per source.
      */
-    protected double spikeCount(Worker w, int target, int source, long neuron, long step, int stream,
-                                PoissonSampler.Prepared sampler, StepPlan plan) {
-        w.rng.seek(step, neuron, stream);
-        return sampler.sample(w.rng);
+    protected void spikeCounts(Worker w, int target, long neuron, long step, int streamE, int streamI,
+                               PoissonSampler.Prepared[] samplers, double[] counts) {
+        CounterRng.seekPair(w.rng, w.rngI, step, neuron, streamE, streamI);
+        counts[0] = samplers[0].sample(w.rng);
+        counts[1] = samplers[1].sample(w.rngI);
     }
 
     /** Twin: sums_accumulate in kernels/reduce.cl. */

@@ -59,16 +59,18 @@ public final class PerSynapseEngine extends CpuEngine {
     }
 
     @Override
-    protected double spikeCount(Worker w, int target, int source, long neuron, long step, int stream,
-                                PoissonSampler.Prepared sampler, StepPlan plan) {
-        double[] means = synapseMeans[target][source];
-        int synapseStream = STREAM_SYNAPSE_BASE + 2 * target + source;
-        long total = 0;
-        for (int k = 0; k < n; k++) {
-            w.rng.seek(step, neuron * n + k, synapseStream);
-            total += PoissonSampler.sample(means[k], w.rng);
+    protected void spikeCounts(Worker w, int target, long neuron, long step, int streamE, int streamI,
+                               PoissonSampler.Prepared[] samplers, double[] counts) {
+        for (int source = 0; source < 2; source++) {
+            double[] means = synapseMeans[target][source];
+            int synapseStream = STREAM_SYNAPSE_BASE + 2 * target + source;
+            long total = 0;
+            for (int k = 0; k < n; k++) {
+                w.rng.seek(step, neuron * n + k, synapseStream);
+                total += PoissonSampler.sample(means[k], w.rng);
+            }
+            counts[source] = total;
         }
-        return total;
     }
 
     /** The step this engine was built for (its per-synapse means are h f). */

@@ -1,0 +1,143 @@
+package org.balnet.sim.checkpoint;
+
+import org.balnet.io.Json;
+import org.balnet.model.InputError;
+import org.balnet.model.Scenario;
+import org.balnet.model.Scheme;
+import org.balnet.sim.Observables;
+import org.balnet.sim.Precision;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a checkpoint file says about the run it belongs to, besides the 2n neuron states: enough to
+ * refuse a checkpoint from another run and to continue this one exactly.
+ *
+ * <p>Why the observables are stored: the next step's lambda, delta and shift centre are computed from
+ * the observables of the current step, which were reduced from the engine's sums around the
+ * <em>previous</em> step's predicted mean. Reducing the restored state again would give sums around
+ * another centre, equal only to round-off, and the resumed run would drift from the uninterrupted
+ * one in the last bits. Storing them (every double bit-exact) makes the resumed run draw the same
+ * numbers and compute the same arithmetic as the uninterrupted run.
+ *
+ * @param n                    neurons per population
+ * @param precision            state precision; fp32 states are stored as the floats they are
+ * @param backend              the engine that wrote it ("cpu", "per-synapse", "opencl")
+ * @param scheme               common-mode scheme
+ * @param seed                 RNG key
+ * @param h                    time step
+ * @param scenarioHash         {@link #scenarioHash(Scenario)} of the run's resolved scenario
+ * @param imbalanceLimit       the run's limit on the relative imbalance
+ * @param checkpointEverySteps steps between periodic checkpoints, 0 when the run had none
+ * @param trajectoryLength     bytes of trajectory.csv that belong to the run up to this step
+ * @param trajectoryChecksum   CRC32C of those bytes
+ * @param balnetVersion        version that wrote the file (for people; not checked)
+ * @param observables          the observables of the step the state is at
+ */
+public record Checkpoint(long n, Precision precision, String backend, Scheme scheme, long seed, double h,
+                         String scenarioHash, double imbalanceLimit, long checkpointEverySteps,
+                         long trajectoryLength, long trajectoryChecksum, String balnetVersion,
+                         Observables observables) {
+
+    /** Steps taken at the checkpoint. */
+    public long step() {
+        return observables.step();
+    }
+
+    /** Simulated time at the checkpoint. */
+    public double time() {
+        return observables.time();
+    }
+
+    /**
+     * SHA-256 (hex) of the scenario's canonical JSON ({@link Scenario#toMap()} on one line), without
+     * {@code run.t_end}: a resumed run may go further than the run it continues, nothing else may
+     * change. Every number is written as the shortest decimal that reads back to it, so the hash
+     * changes with any bit of any parameter.
+     */
+    public static String scenarioHash(Scenario scenario) {
+        Map<String, Object> m = scenario.toMap();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> run = new LinkedHashMap<>((Map<String, Object>) m.get("run"));
+        run.remove("t_end");
+        m.put("run", run);
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Json.writeLine(m).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            // Every Java platform must provide SHA-256 (MessageDigest's Javadoc).
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Refuses (exit 2, CONFLICT) a checkpoint that does not belong to the run about to continue: the
+     * scenario, n, seed, scheme or step differ, or an explicitly requested precision or backend does.
+     * These are mismatches a user causes (an edited scenario.toml, a checkpoint copied from another
+     * run, a different option), not damage: the file itself passed its checksum.
+     *
+     * @param file      the checkpoint, for the message
+     * @param scenario  the scenario of the run to continue (from its scenario.toml, --t-end applied)
+     * @param h         the step that scenario resolves to
+     * @param precision the precision asked for with --precision, or null
+     * @param backend   the backend asked for with --backend, or null
+     */
+    public void requireMatches(String file, Scenario scenario, double h, Precision precision, String backend) {
+        requireScenario(file, scenario);
+        requireSettings(file, h, precision, backend);
+    }
+
+    /**
+     * The scenario part of {@link #requireMatches}: n, seed, scheme and the scenario hash. It needs no
+     * resolved step, so it can run before the scenario is solved for its initial point (an edited
+     * scenario.toml is then reported as edited, not by what the solver makes of it).
+     */
+    public void requireScenario(String file, Scenario scenario) {
+        if (n != scenario.n()) {
+            throw mismatch(file, "it has n = " + n + " per population, but the run's scenario has network.n = "
+                    + scenario.n());
+        }
+        if (seed != scenario.run().seed()) {
+            throw mismatch(file, "it has seed " + seed + ", but the run's scenario has run.seed = "
+                    + scenario.run().seed());
+        }
+        if (scheme != scenario.run().scheme()) {
+            throw mismatch(file, "it has scheme " + scheme.key + ", but the run's scenario has run.scheme = "
+                    + scenario.run().scheme().key);
+        }
+        if (!scenarioHash.equals(scenarioHash(scenario))) {
+            throw mismatch(file, "it was written for another scenario (SHA-256 " + scenarioHash.substring(0, 12)
+                    + "..., the run's scenario.toml now gives " + scenarioHash(scenario).substring(0, 12)
+                    + "...): a parameter in scenario.toml has changed; restore it, or start a new run");
+        }
+    }
+
+    /** The settings part of {@link #requireMatches}: h, and precision and backend when asked for. */
+    public void requireSettings(String file, double h, Precision precision, String backend) {
+        if (Double.doubleToLongBits(h) != Double.doubleToLongBits(this.h)) {
+            throw mismatch(file, "it has h = " + this.h + ", but the run's settings give h = " + h);
+        }
+        if (precision != null && precision != this.precision) {
+            throw InputError.CONFLICT.exception("--precision", String.format(Locale.ROOT,
+                    "--precision = %s, but the checkpoint %s holds %s states; a resumed run keeps its precision "
+                            + "(drop --precision)", precision.key, file, this.precision.key));
+        }
+        if (backend != null && !backend.equals("auto") && !backend.equals(this.backend)) {
+            throw InputError.CONFLICT.exception("--backend", String.format(Locale.ROOT,
+                    "--backend = %s, but the checkpoint %s was written by backend %s; a resumed run keeps its "
+                            + "backend so that it draws the same numbers (drop --backend)", backend, file,
+                    this.backend));
+        }
+    }
+
+    private static RuntimeException mismatch(String file, String what) {
+        return InputError.CONFLICT.exception("--resume", "--resume: the checkpoint " + file + " does not belong to this run: " + what);
+    }
+}

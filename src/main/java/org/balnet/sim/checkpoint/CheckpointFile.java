@@ -1,0 +1,356 @@
+package org.balnet.sim.checkpoint;
+
+import org.balnet.io.IoMessages;
+import org.balnet.model.BadInputException;
+import org.balnet.model.InputError;
+import org.balnet.model.Population;
+import org.balnet.model.Scheme;
+import org.balnet.sim.Engine;
+import org.balnet.sim.Observables;
+import org.balnet.sim.Precision;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.zip.CRC32C;
+
+/**
+ * The binary checkpoint format, version 1. All integers and floating-point numbers big-endian;
+ * doubles as their raw IEEE bits, so every value reads back exactly.
+ *
+ * <pre>
+ * offset      size      content
+ * 0           8         magic "BALNETCK"
+ * 8           4         format version (1)
+ * 12          4         header length H
+ * 16          H         header: n (i64), precision, backend, scheme (UTF), seed (i64), h (f64),
+ *                       scenario hash (UTF), imbalance limit (f64), checkpoint every steps (i64),
+ *                       trajectory length (i64), trajectory CRC32C (i64), balnet version (UTF),
+ *                       observables: step (i64), time, v[e,i], K[e,i], Q[ee,ei,ie,ii], F[e,i], J[ee,ei,ie,ii] (f64)
+ * 16+H        4         CRC32C of bytes [0, 16+H)
+ * 20+H        n*b       states of population e, neuron 0 .. n-1 (b = 4: float, fp32; b = 8: double, fp64)
+ * 20+H+n*b    n*b       states of population i
+ * 20+H+2n*b   4         CRC32C of the states
+ * </pre>
+ *
+ * The header has its own checksum so that a damaged header is reported as damage, never read as a
+ * checkpoint of another run. Later format versions keep the preamble (magic, version, header length),
+ * the header and its checksum, so that any version can be recognised and refused by name. The states are streamed through a buffer of {@link #CHUNK_NEURONS}
+ * neurons in both directions: a checkpoint of 10^9 neurons never needs a second copy of the state.
+ * The format uses only {@link Engine#readState} and {@link Engine#writeState}, so it is the same for
+ * every backend.
+ */
+public final class CheckpointFile {
+    /** Format version written and read. */
+    public static final int VERSION = 1;
+    /** Neurons per read/write buffer: 8 MiB of doubles plus 8 MiB of bytes at fp64. */
+    public static final int CHUNK_NEURONS = 1 << 20;
+
+    private static final byte[] MAGIC = "BALNETCK".getBytes(StandardCharsets.US_ASCII);
+    private static final int PREAMBLE = MAGIC.length + 4 + 4;
+    private static final int CRC_BYTES = 4;
+    /** Headers are a few hundred bytes; a larger length field is damage. */
+    private static final int MAX_HEADER = 1 << 16;
+    /** Upper bound on the header's size, for disk-space estimates. */
+    private static final int HEADER_ESTIMATE = 1024;
+
+    private CheckpointFile() {
+    }
+
+    /** A checkpoint's metadata, verified against its checksum, and where its states start. */
+    public record Header(Checkpoint checkpoint, long stateOffset, long fileLength) {
+    }
+
+    /** Bytes of a checkpoint of n neurons per population (header estimated from above). */
+    public static long sizeEstimate(long n, Precision precision) {
+        return PREAMBLE + HEADER_ESTIMATE + 2 * CRC_BYTES + 2 * n * precision.bytes;
+    }
+
+    /**
+     * Writes a checkpoint of the engine's current state to {@code out} (positioned at 0).
+     *
+     * @throws IOException as the channel throws it (a full disk, ...)
+     */
+    static void write(WritableByteChannel out, Checkpoint c, Engine engine) throws IOException {
+        write(out, c, engine, CHUNK_NEURONS);
+    }
+
+    /** {@link #write} with another buffer size (tests cross buffer boundaries with small n). */
+    static void write(WritableByteChannel out, Checkpoint c, Engine engine, int chunkNeurons) throws IOException {
+        if (engine.n() != c.n() || engine.precision() != c.precision()) {
+            throw new IllegalArgumentException("checkpoint for n = " + c.n() + " " + c.precision()
+                    + ", engine has n = " + engine.n() + " " + engine.precision());
+        }
+        byte[] header = header(c);
+        ByteBuffer pre = ByteBuffer.allocate(PREAMBLE + header.length + CRC_BYTES);
+        pre.put(MAGIC).putInt(VERSION).putInt(header.length).put(header);
+        CRC32C crc = new CRC32C();
+        crc.update(pre.array(), 0, pre.position());
+        pre.putInt((int) crc.getValue());
+        pre.flip();
+        writeFully(out, pre);
+
+        int b = c.precision().bytes;
+        int chunk = (int) Math.min(chunkNeurons, c.n());
+        double[] values = new double[chunk];
+        ByteBuffer buf = ByteBuffer.allocate(chunk * b);
+        CRC32C stateCrc = new CRC32C();
+        for (Population p : Population.values()) {
+            for (long from = 0; from < c.n(); from += chunk) {
+                int len = (int) Math.min(chunk, c.n() - from);
+                engine.readState(p, from, values, len);
+                buf.clear();
+                if (b == Double.BYTES) {
+                    for (int i = 0; i < len; i++) {
+                        buf.putLong(Double.doubleToRawLongBits(values[i]));
+                    }
+                } else {
+                    // fp32 states read back as doubles are exact floats: the cast is exact.
+                    for (int i = 0; i < len; i++) {
+                        buf.putInt(Float.floatToRawIntBits((float) values[i]));
+                    }
+                }
+                buf.flip();
+                stateCrc.update(buf.duplicate());
+                writeFully(out, buf);
+            }
+        }
+        ByteBuffer tail = ByteBuffer.allocate(CRC_BYTES).putInt((int) stateCrc.getValue());
+        tail.flip();
+        writeFully(out, tail);
+    }
+
+    private static void writeFully(WritableByteChannel out, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
+    }
+
+    private static byte[] header(Checkpoint c) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+        try (DataOutputStream d = new DataOutputStream(bytes)) {
+            d.writeLong(c.n());
+            d.writeUTF(c.precision().key);
+            d.writeUTF(c.backend());
+            d.writeUTF(c.scheme().key);
+            d.writeLong(c.seed());
+            writeDouble(d, c.h());
+            d.writeUTF(c.scenarioHash());
+            writeDouble(d, c.imbalanceLimit());
+            d.writeLong(c.checkpointEverySteps());
+            d.writeLong(c.trajectoryLength());
+            d.writeLong(c.trajectoryChecksum());
+            d.writeUTF(c.balnetVersion());
+            Observables o = c.observables();
+            d.writeLong(o.step());
+            writeDouble(d, o.time());
+            for (double[] row : new double[][]{o.mean(), o.variance(), o.q()[0], o.q()[1], o.residual(),
+                    o.jacobian()[0], o.jacobian()[1]}) {
+                writeDouble(d, row[0]);
+                writeDouble(d, row[1]);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("in-memory stream", e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** Raw bits: DataOutput.writeDouble would fold every NaN into one. */
+    private static void writeDouble(DataOutputStream d, double x) throws IOException {
+        d.writeLong(Double.doubleToRawLongBits(x));
+    }
+
+    private static double readDouble(DataInputStream d) throws IOException {
+        return Double.longBitsToDouble(d.readLong());
+    }
+
+    /**
+     * Reads and verifies the header; does not read the states.
+     *
+     * @throws CheckpointException when the file is missing, truncated, not a checkpoint, or its header
+     *                             checksum or length is wrong
+     * @throws BadInputException   (CONFLICT) when it is a checkpoint of another format version
+     */
+    public static Header readHeader(Path file) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            ByteBuffer pre = ByteBuffer.allocate(PREAMBLE);
+            readFully(ch, pre, 0, file, size);
+            byte[] magic = new byte[MAGIC.length];
+            pre.flip();
+            pre.get(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw damaged(file, "it is not a balnet checkpoint (wrong magic bytes)");
+            }
+            int version = pre.getInt();
+            int length = pre.getInt();
+            if (length < 0 || length > MAX_HEADER) {
+                throw damaged(file, "its header length " + length + " is impossible");
+            }
+            ByteBuffer rest = ByteBuffer.allocate(length + CRC_BYTES);
+            readFully(ch, rest, PREAMBLE, file, size);
+            rest.flip();
+            CRC32C crc = new CRC32C();
+            crc.update(pre.array(), 0, PREAMBLE);
+            crc.update(rest.array(), 0, length);
+            int stored = rest.getInt(length);
+            // The checksum first: a damaged version field is damage, not a checkpoint of another version.
+            // (Every format version keeps this preamble, header and header checksum.)
+            if (stored != (int) crc.getValue()) {
+                throw damaged(file, String.format(Locale.ROOT, "its header checksum does not match "
+                        + "(CRC32C %08x, stored %08x)", (int) crc.getValue(), stored));
+            }
+            if (version != VERSION) {
+                throw InputError.CONFLICT.exception("--resume", String.format(Locale.ROOT,
+                        "--resume: the checkpoint %s has format version %d; this balnet reads version %d only "
+                                + "(resume with the balnet version that wrote it)", file, version, VERSION));
+            }
+            Checkpoint c = parseHeader(file, rest.array(), length);
+            long stateOffset = PREAMBLE + length + CRC_BYTES;
+            long expected = stateOffset + 2 * c.n() * c.precision().bytes + CRC_BYTES;
+            if (size < expected) {
+                throw damaged(file, String.format(Locale.ROOT, "it is truncated: %d bytes of %d", size, expected));
+            }
+            if (size > expected) {
+                throw damaged(file, String.format(Locale.ROOT, "it has %d bytes, %d more than a checkpoint of "
+                        + "n = %d (%s) has", size, size - expected, c.n(), c.precision().key));
+            }
+            return new Header(c, stateOffset, size);
+        } catch (NoSuchFileException e) {
+            throw new CheckpointException("checkpoint " + file + " has disappeared", e);
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read checkpoint " + file + ": " + IoMessages.reason(e), e);
+        }
+    }
+
+    private static Checkpoint parseHeader(Path file, byte[] bytes, int length) {
+        try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes, 0, length))) {
+            long n = d.readLong();
+            Precision precision = Precision.fromKey(d.readUTF(), "checkpoint precision");
+            String backend = d.readUTF();
+            Scheme scheme = Scheme.fromKey(d.readUTF(), "checkpoint scheme");
+            long seed = d.readLong();
+            double h = readDouble(d);
+            String hash = d.readUTF();
+            double imbalanceLimit = readDouble(d);
+            long every = d.readLong();
+            long trajectoryLength = d.readLong();
+            long trajectoryChecksum = d.readLong();
+            String version = d.readUTF();
+            long step = d.readLong();
+            double time = readDouble(d);
+            double[][] pairs = new double[7][2];
+            for (double[] p : pairs) {
+                p[0] = readDouble(d);
+                p[1] = readDouble(d);
+            }
+            if (d.available() != 0) {
+                throw damaged(file, d.available() + " unexpected bytes at the end of its header");
+            }
+            if (n < 1 || step < 0 || trajectoryLength < 0 || every < 0) {
+                throw damaged(file, "its header holds impossible values (n = " + n + ", step = " + step + ")");
+            }
+            Observables o = new Observables(step, time, pairs[0], pairs[1], new double[][]{pairs[2], pairs[3]},
+                    pairs[4], new double[][]{pairs[5], pairs[6]});
+            return new Checkpoint(n, precision, backend, scheme, seed, h, hash, imbalanceLimit, every,
+                    trajectoryLength, trajectoryChecksum, version, o);
+        } catch (EOFException e) {
+            throw damaged(file, "its header ends early");
+        } catch (BadInputException e) {
+            // A header that passed its checksum but names no known precision or scheme.
+            throw damaged(file, "its header names an unknown value (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw damaged(file, "its header cannot be decoded (" + IoMessages.reason(e) + ")");
+        }
+    }
+
+    /**
+     * Streams the states into {@code engine} and verifies their checksum. When it fails, the engine
+     * holds a partial state and must be restored again from another checkpoint (or discarded).
+     *
+     * @throws CheckpointException when the states are damaged or cannot be read
+     */
+    public static void restore(Path file, Header header, Engine engine) {
+        restore(file, header, engine, CHUNK_NEURONS);
+    }
+
+    /** {@link #restore} with another buffer size. */
+    static void restore(Path file, Header header, Engine engine, int chunkNeurons) {
+        Checkpoint c = header.checkpoint();
+        if (engine.n() != c.n() || engine.precision() != c.precision()) {
+            throw new IllegalArgumentException("checkpoint for n = " + c.n() + " " + c.precision()
+                    + ", engine has n = " + engine.n() + " " + engine.precision());
+        }
+        int b = c.precision().bytes;
+        int chunk = (int) Math.min(chunkNeurons, c.n());
+        double[] values = new double[chunk];
+        ByteBuffer buf = ByteBuffer.allocate(chunk * b);
+        CRC32C crc = new CRC32C();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size != header.fileLength()) {
+                throw damaged(file, "its length changed while it was read (" + size + " bytes, was "
+                        + header.fileLength() + ")");
+            }
+            long pos = header.stateOffset();
+            for (Population p : Population.values()) {
+                for (long from = 0; from < c.n(); from += chunk) {
+                    int len = (int) Math.min(chunk, c.n() - from);
+                    buf.clear();
+                    buf.limit(len * b);
+                    readFully(ch, buf, pos, file, size);
+                    pos += (long) len * b;
+                    buf.flip();
+                    crc.update(buf.duplicate());
+                    if (b == Double.BYTES) {
+                        for (int i = 0; i < len; i++) {
+                            values[i] = Double.longBitsToDouble(buf.getLong());
+                        }
+                    } else {
+                        for (int i = 0; i < len; i++) {
+                            values[i] = Float.intBitsToFloat(buf.getInt());
+                        }
+                    }
+                    engine.writeState(p, from, values, len);
+                }
+            }
+            ByteBuffer tail = ByteBuffer.allocate(CRC_BYTES);
+            readFully(ch, tail, pos, file, size);
+            int stored = tail.getInt(0);
+            if (stored != (int) crc.getValue()) {
+                throw damaged(file, String.format(Locale.ROOT, "its neuron states do not match their checksum "
+                        + "(CRC32C %08x, stored %08x)", (int) crc.getValue(), stored));
+            }
+        } catch (IOException e) {
+            throw new CheckpointException("cannot read checkpoint " + file + ": " + IoMessages.reason(e), e);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file, long size)
+            throws IOException {
+        long pos = position;
+        while (buf.hasRemaining()) {
+            int r = ch.read(buf, pos);
+            if (r < 0) {
+                throw damaged(file, String.format(Locale.ROOT, "it is truncated: it ends at byte %d", size));
+            }
+            pos += r;
+        }
+    }
+
+    private static CheckpointException damaged(Path file, String what) {
+        return new CheckpointException("checkpoint " + file + " is damaged: " + what);
+    }
+}

@@ -1,0 +1,166 @@
+package org.balnet.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SimulateCommandTest {
+    record Result(int exit, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        var cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Result(exit, out.toString(), err.toString());
+    }
+
+    /** simulate mv-6.1 to t = 0.2, recording every 0.05; n = 2000 unless extra gives --n. */
+    static String[] simulate(Path out, String... extra) {
+        List<String> a = new ArrayList<>(List.of("simulate", "--scenario", "mv-6.1", "--t-end", "0.2",
+                "--record-every", "0.05", "--out", out.toString()));
+        if (!List.of(extra).contains("--n") && List.of(extra).stream().noneMatch(x -> x.startsWith("--n="))) {
+            a.addAll(List.of("--n", "2000"));
+        }
+        a.addAll(List.of(extra));
+        return a.toArray(new String[0]);
+    }
+
+    static void assertNoStackTrace(Result r) {
+        assertFalse(r.err.contains("\tat ") || r.err.contains("Exception"), "no stack trace:\n" + r.err);
+    }
+
+    @Test
+    void writesTrajectoryAndRunJson(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("run");
+        // The backend explicitly: auto takes an OpenCL device where there is one.
+        Result r = run(simulate(out, "--backend", "cpu"));
+        assertEquals(0, r.exit, r.err);
+        List<String> lines = Files.readAllLines(out.resolve("trajectory.csv"));
+        assertTrue(lines.get(0).startsWith("t,v_e,v_i,K_e,K_i,"), lines.get(0));
+        assertEquals(1 + 5, lines.size(), "rows at t = 0, 0.05, ..., 0.2");
+        assertTrue(lines.get(1).startsWith("0.0,"));
+        assertTrue(lines.get(3).startsWith("0.1,"), "t printed as a clean decimal: " + lines.get(3));
+        assertTrue(lines.get(5).startsWith("0.2,"));
+        String json = Files.readString(out.resolve("run.json"));
+        for (String key : new String[]{"\"status\": \"completed\"", "\"backend\": \"cpu\"", "\"precision\": \"fp64\"",
+                "\"scheme\": \"semi-implicit\"", "\"h\": 0.01", "\"seed\": 1", "\"neuron_steps_per_s\"",
+                "\"wall_seconds\"", "\"balnet\"", "\"m_e\""}) {
+            assertTrue(json.contains(key), key + " in run.json:\n" + json);
+        }
+        assertTrue(r.out.contains("completed"), r.out);
+    }
+
+    @Test
+    void sameSeedGivesTheSameFileOnAnyThreadCount(@TempDir Path dir) throws IOException {
+        assertEquals(0, run(simulate(dir.resolve("a"), "--seed", "5", "--threads", "1")).exit);
+        assertEquals(0, run(simulate(dir.resolve("b"), "--seed", "5", "--threads", "2")).exit);
+        assertEquals(0, run(simulate(dir.resolve("c"), "--seed", "5", "--threads", "2")).exit);
+        assertEquals(0, run(simulate(dir.resolve("d"), "--seed", "6", "--threads", "2")).exit);
+        byte[] a = Files.readAllBytes(dir.resolve("a/trajectory.csv"));
+        assertArrayEquals(a, Files.readAllBytes(dir.resolve("b/trajectory.csv")), "1 vs 2 threads");
+        assertArrayEquals(a, Files.readAllBytes(dir.resolve("c/trajectory.csv")), "same seed twice");
+        assertFalse(java.util.Arrays.equals(a, Files.readAllBytes(dir.resolve("d/trajectory.csv"))), "other seed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--n=0", "--n=-5", "--dt=0", "--dt=-0.01", "--dt=abc", "--record-every=0",
+            "--record-every=-1", "--t-end=-1", "--t-end=NaN", "--backend=gpu", "--scheme=implicit",
+            "--precision=fp16", "--threads=0", "--seed=-1", "--imbalance-limit=0", "--dt=0.03"})
+    void badValuesExitTwoNamingTheOption(String bad, @TempDir Path dir) {
+        Result r = run(simulate(dir.resolve("x"), bad));
+        assertEquals(2, r.exit, bad + ": " + r.err);
+        String option = bad.substring(0, bad.indexOf('='));
+        if (bad.equals("--dt=0.03")) {
+            option = "--record-every"; // 0.05 is not a multiple of 0.03
+        }
+        assertTrue(r.err.contains(option), bad + " -> " + r.err);
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void explicitAboveItsStabilityBoundIsRefusedBeforeTheRun(@TempDir Path dir) {
+        Path out = dir.resolve("x");
+        // n = 1e8: sqrt(n) |eig J| = 1.4e3, bound about 1.4e-3; nothing is allocated before the refusal.
+        Result r = run("simulate", "--scenario", "mv-6.1", "--n", "100000000", "--scheme", "explicit", "--dt", "0.01",
+                "--t-end", "0.1", "--out", out.toString());
+        assertEquals(2, r.exit, r.err);
+        assertTrue(r.err.contains("stability bound") && r.err.contains("semi-implicit"), r.err);
+        assertFalse(Files.exists(out.resolve("trajectory.csv")), "refused before the run");
+        assertNoStackTrace(r);
+    }
+
+    @Test
+    void explicitAutoStepStaysInsideTheBound(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("x");
+        Result r = run("simulate", "--scenario", "mv-6.1", "--n", "1000000", "--scheme", "explicit", "--t-end",
+                "0.01", "--record-every", "0.01", "--out", out.toString());
+        assertEquals(0, r.exit, r.err);
+        String json = Files.readString(out.resolve("run.json"));
+        double h = Double.parseDouble(json.replaceAll("(?s).*\"h\": ([0-9.eE-]+).*", "$1"));
+        double bound = Double.parseDouble(json.replaceAll("(?s).*\"explicit_stability_bound\": ([0-9.eE-]+).*", "$1"));
+        assertTrue(h <= bound / 4 * (1 + 1e-12), "h = " + h + " vs bound " + bound);
+    }
+
+    @Test
+    void perSynapseIsRefusedAboveItsLimit(@TempDir Path dir) {
+        Result r = run(simulate(dir.resolve("x"), "--backend", "per-synapse", "--n", "5000"));
+        assertEquals(2, r.exit, r.err);
+        assertTrue(r.err.contains("--n") && r.err.contains("2000"), r.err);
+    }
+
+    @Test
+    void leavingTheBalancedStateStopsCleanlyAndKeepsTheRows(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("x");
+        // An imbalance limit far below the O(n^-1/2) imbalance of n = 2000 makes the run "leave" at once.
+        Result r = run(simulate(out, "--imbalance-limit", "1e-6"));
+        assertEquals(1, r.exit, r.err);
+        assertTrue(r.err.contains("left the balanced state"), r.err);
+        assertNoStackTrace(r);
+        assertTrue(Files.readString(out.resolve("run.json")).contains("\"status\": \"left-balanced-state\""));
+        assertTrue(Files.readAllLines(out.resolve("trajectory.csv")).size() >= 1, "header kept");
+    }
+
+    @Test
+    void nonEmptyOutIsRefusedWithoutForce(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("x");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("keep.txt"), "mine");
+        Result r = run(simulate(out));
+        assertEquals(2, r.exit, r.err);
+        assertTrue(r.err.contains("--out"), r.err);
+        assertEquals(0, run(simulate(out, "--force")).exit);
+        assertEquals("mine", Files.readString(out.resolve("keep.txt")));
+    }
+
+    @Test
+    void benchPrintsOneJsonLine() {
+        Result r = run("bench", "--scenario", "mv-6.1", "--n", "5000", "--steps", "3", "--repeats", "3", "--warmup", "1",
+                "--backend", "cpu");
+        assertEquals(0, r.exit, r.err);
+        String line = r.out.trim();
+        assertEquals(1, line.lines().count(), line);
+        for (String key : new String[]{"\"backend\":\"cpu\"", "\"n\":5000", "\"precision\":\"fp64\"", "\"steps\":3",
+                "\"neuron_steps_per_s\":"}) {
+            assertTrue(line.contains(key), key + " in " + line);
+        }
+        assertEquals(2, run("bench", "--scenario", "mv-6.1", "--steps", "0").exit);
+    }
+}
