@@ -11,7 +11,8 @@
 #   the java on PATH).
 # Environment: BALNET_HOST (host profile, default auto), BALNET_OPENCL_DEVICE (device selector),
 #   GPU_CHECK_SIZES (default "1000000 10000000 100000000 1000000000"), GPU_CHECK_TIMEOUT (seconds per
-#   command, default 240).
+#   command, default 240), GPU_CHECK_ALLOW_CPU (set: go on when OpenCL shows no GPU, e.g. to try the
+#   script with PoCL).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -98,6 +99,10 @@ else
   echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH OCL_ICD_VENDORS=$OCL_ICD_VENDORS"
   say "balnet devices, after repair"
   run "$java" -jar "$jar" devices --host "$host" || { echo "gpu-check: still no OpenCL device; stopping"; exit 1; }
+  if ! "$java" -jar "$jar" devices 2>/dev/null | grep -q "type gpu" && [ -z "${GPU_CHECK_ALLOW_CPU:-}" ]; then
+    echo "gpu-check: OpenCL sees no GPU even after the repair; stopping (GPU_CHECK_ALLOW_CPU=1 goes on with a CPU device)"
+    exit 1
+  fi
 fi
 
 say "signal handlers: does this OpenCL driver replace the JVM's when it compiles? (-Xcheck:jni, libjsig off)"
