@@ -105,11 +105,13 @@ else
   fi
 fi
 
-say "signal handlers: does this OpenCL driver replace the JVM's when it compiles? (-Xcheck:jni, libjsig off)"
-env -u LD_PRELOAD timeout 120 "$java" -Xcheck:jni -jar "$jar" check-opencl --host "$host" --n 20000 --steps 2 \
-    --lockstep-steps 1 --precision fp64 > "$log_dir/xcheck-jni.txt" 2>&1
-echo "exit $?; $(grep -c 'handler modified' "$log_dir/xcheck-jni.txt") 'handler modified' warnings (0: the driver leaves them alone)"
-grep -m 3 'handler modified\|found:' "$log_dir/xcheck-jni.txt"
+say "signal handlers: does listing this host's OpenCL devices replace the JVM's? (-Xcheck:jni, libjsig off)"
+# -Xcheck:jni reports handlers changed behind the JVM's back (PoCL does it in clGetDeviceIDs). Under
+# it JOCL's string queries come back empty, so only the listing is checked, not a kernel build.
+env -u LD_PRELOAD timeout 120 "$java" -Xcheck:jni -jar "$jar" devices > "$log_dir/xcheck-jni.txt" 2>&1
+echo "$(grep -c 'handler modified' "$log_dir/xcheck-jni.txt") 'handler modified' warnings (0: left alone)"
+grep -m 3 'handler modified' "$log_dir/xcheck-jni.txt"
+grep -m 3 ' in lib' "$log_dir/xcheck-jni.txt"
 
 say "equivalence: OpenCL against the Java engine, n = 1e5, fp64 and fp32"
 run "$java" -jar "$jar" check-opencl --host "$host" --n 100000 --steps 100 --lockstep-steps 10

@@ -85,10 +85,19 @@ public final class Backends {
     private static Engine auto(Scenario scenario, Precision precision, long seed, int threads, DeviceRequest request,
                                PrintWriter log) {
         String why;
+        boolean explicit = request.selector() != null;
+        // Without an explicit device, platforms whose listing alone would take the JVM's signal handlers
+        // (PoCL) are not even listed unless the JVM is protected: a fallback to the Java engine then runs
+        // in a sound JVM.
+        OpenClDevices.Listing listing = null;
         try {
-            DeviceInfo device = OpenClDevices.select(OpenClDevices.list(), request.profile(), request.selector(),
+            listing = OpenClDevices.list(!explicit);
+            if (listing.devices().isEmpty() && !listing.skippedPlatforms().isEmpty()) {
+                throw new OpenClFailure("no other OpenCL platform");
+            }
+            DeviceInfo device = OpenClDevices.select(listing.devices(), request.profile(), request.selector(),
                     request.selectorSource());
-            if (device.type() == HostProfile.DeviceType.CPU && request.selector() == null && !SignalChaining.active()) {
+            if (device.type() == HostProfile.DeviceType.CPU && !explicit && !SignalChaining.active()) {
                 why = device.label() + " is a CPU device, whose in-process compiler can replace the JVM's signal "
                         + "handlers and crash it; to allow it, " + SignalChaining.advice();
             } else {
@@ -105,6 +114,10 @@ public final class Backends {
                 throw e;
             }
             why = e.getMessage();
+        }
+        if (listing != null && !listing.skippedPlatforms().isEmpty()) {
+            why = "passed over " + String.join(", ", listing.skippedPlatforms()) + ", whose device listing "
+                    + "replaces the JVM's signal handlers (to use it, " + SignalChaining.advice() + "); " + why;
         }
         log.println("backend: auto chose cpu (" + threads + " threads); warning: OpenCL not used: " + why);
         log.flush();

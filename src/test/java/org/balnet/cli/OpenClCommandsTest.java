@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,6 +54,30 @@ class OpenClCommandsTest {
     @Test
     void signalChainingProtectsTheTestJvm() {
         assertTrue(SignalChaining.active(), "libjsig is not loaded: " + SignalChaining.advice());
+    }
+
+    /**
+     * A JVM without libjsig on a machine whose only OpenCL platform is PoCL: {@code auto} must not
+     * even list PoCL's devices (that alone replaces the JVM's signal handlers) and runs on the Java
+     * engine, saying why.
+     */
+    @Test
+    void autoWithoutSignalChainingPassesOverPocl() throws IOException, InterruptedException {
+        List<String> platforms = OpenClDevices.list().stream().map(d -> d.platform()).distinct().toList();
+        assumeTrue(platforms.stream().allMatch(p -> p.contains("Portable Computing Language")),
+                "needs a machine whose only OpenCL platform is PoCL; here: " + platforms);
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "bench", "--scenario", "mv-6.1", "--n", "5000", "--steps", "1", "--repeats",
+                "1", "--warmup", "0");
+        pb.environment().remove("LD_PRELOAD");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), output);
+        assertTrue(output.contains("backend: auto chose cpu") && output.contains("passed over Portable Computing "
+                + "Language, whose device listing replaces the JVM's signal handlers"), output);
+        assertTrue(output.contains("\"backend\":\"cpu\""), output);
     }
 
     @Test

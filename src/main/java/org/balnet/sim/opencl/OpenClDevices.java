@@ -30,6 +30,21 @@ public final class OpenClDevices {
     }
 
     /**
+     * Platforms known to put LLVM's signal handlers over the JVM's as soon as their devices are listed
+     * (clGetDeviceIDs; asking for platform names is harmless): PoCL. See {@link SignalChaining}.
+     */
+    static final List<String> IN_PROCESS_LLVM_PLATFORMS = List.of("Portable Computing Language");
+
+    /**
+     * The devices found, and the platforms passed over without listing their devices.
+     *
+     * @param devices          in driver order
+     * @param skippedPlatforms names of platforms not examined (see {@link #list(boolean)})
+     */
+    public record Listing(List<DeviceInfo> devices, List<String> skippedPlatforms) {
+    }
+
+    /**
      * Every device of every platform, in driver order.
      *
      * @return the devices; empty when the loader works but finds no platform
@@ -37,6 +52,20 @@ public final class OpenClDevices {
      *                       loaded, or the driver fails to answer
      */
     public static List<DeviceInfo> list() {
+        return list(false).devices();
+    }
+
+    /**
+     * The devices, optionally without touching platforms whose listing alone would take the JVM's
+     * signal handlers: with {@code protectJvm} and no signal chaining ({@link SignalChaining#active()}),
+     * the devices of {@link #IN_PROCESS_LLVM_PLATFORMS} are not listed, so a run that ends up on the
+     * Java engine keeps a sound JVM (and its SIGINT/SIGTERM handling).
+     *
+     * @throws OpenClFailure as {@link #list()}
+     */
+    public static Listing list(boolean protectJvm) {
+        boolean skipRisky = protectJvm && !SignalChaining.active();
+        List<String> skipped = new ArrayList<>();
         try {
             CL.setExceptionsEnabled(true);
             int[] count = new int[1];
@@ -44,7 +73,7 @@ public final class OpenClDevices {
                 CL.clGetPlatformIDs(0, null, count);
             } catch (CLException e) {
                 if (e.getStatus() == CL_PLATFORM_NOT_FOUND_KHR) {
-                    return List.of();
+                    return new Listing(List.of(), List.of());
                 }
                 throw e;
             }
@@ -53,6 +82,10 @@ public final class OpenClDevices {
             List<DeviceInfo> out = new ArrayList<>();
             for (cl_platform_id platform : platforms) {
                 String platformName = platformString(platform, CL.CL_PLATFORM_NAME);
+                if (skipRisky && IN_PROCESS_LLVM_PLATFORMS.stream().anyMatch(platformName::contains)) {
+                    skipped.add(platformName);
+                    continue;
+                }
                 try {
                     CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, 0, null, count);
                 } catch (CLException e) {
@@ -67,7 +100,7 @@ public final class OpenClDevices {
                     out.add(describe(out.size(), platform, platformName, d));
                 }
             }
-            return out;
+            return new Listing(out, skipped);
         } catch (LinkageError e) {
             throw new OpenClFailure("the OpenCL library cannot be loaded (" + e.getMessage() + "): install an OpenCL "
                     + "ICD loader (libOpenCL.so, e.g. Debian's ocl-icd-libopencl1 and ocl-icd-opencl-dev) and a driver, "

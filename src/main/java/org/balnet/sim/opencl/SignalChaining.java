@@ -7,17 +7,17 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Whether the JVM's signal handlers are safe from OpenCL drivers that compile with LLVM in-process.
+ * Whether the JVM's signal handlers are safe from OpenCL drivers that run LLVM in-process.
  *
- * <p>PoCL's compiler (LLVM's {@code RemoveFileOnSignal}) installs LLVM's handlers for SIGSEGV,
- * SIGBUS, SIGILL and SIGFPE over the JVM's the first time it compiles a kernel ({@code -Xcheck:jni}
- * reports "SIGSEGV handler modified!"). The JVM takes SIGSEGV in normal operation (safepoint polls,
- * implicit null checks), so from then on it can die at any moment with a bare "Segmentation fault"
- * and no hs_err file: on this project's 2-core PoCL machine, 3 of 15 runs that compiled a kernel did.
- * With the JVM's signal-chaining library preloaded ({@code LD_PRELOAD=$JAVA_HOME/lib/libjsig.so},
- * which {@code hosts/balnet} and the test set-up do) the JVM keeps its handlers and passes on only
- * the signals that are not its own: 0 of 15 crashed. The same was reported for LLVM 15 and 19 under
- * other JVM programs (zulu-openjdk issue 179, fuzion pull request 6129).
+ * <p>PoCL puts LLVM's handlers for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGINT, SIGTERM and SIGQUIT over
+ * the JVM's as soon as its devices are listed (clGetDeviceIDs; {@code java -Xcheck:jni} then reports
+ * "SIGSEGV handler modified!"). The JVM takes SIGSEGV in normal operation (safepoint polls, implicit
+ * null checks), so from then on it can die at any moment with a bare "Segmentation fault" and no
+ * hs_err file: on this project's 2-core PoCL machine 3 of 15 runs that compiled kernels did. With the
+ * JVM's signal-chaining library preloaded ({@code LD_PRELOAD=$JAVA_HOME/lib/libjsig.so}, which
+ * {@code hosts/balnet} and the test set-up do) the JVM keeps its handlers and passes on only the
+ * signals that are not its own: 0 of 15 crashed. The same was reported for LLVM 15 and 19 under other
+ * JVM programs (zulu-openjdk issue 179, fuzion pull request 6129) and for PoCL under Julia.
  */
 public final class SignalChaining {
     private SignalChaining() {
@@ -45,7 +45,8 @@ public final class SignalChaining {
             return Optional.empty();
         }
         return Optional.of("warning: OpenCL on " + device.label() + " compiles kernels with LLVM inside the JVM, "
-                + "which replaces the JVM's signal handlers and can crash it (Segmentation fault); " + advice());
+                + "which replaces the JVM's signal handlers (SIGSEGV, SIGINT, SIGTERM, ...) and can crash it "
+                + "(Segmentation fault); " + advice());
     }
 
     /** How to turn it on, for messages. */
