@@ -96,9 +96,9 @@ public final class CheckOpenClCommand implements Callable<Integer> {
         DeviceRequest request = DeviceRequest.of(profile, device);
         boolean passed = true;
         try {
-            DeviceInfo d = OpenClDevices.select(OpenClDevices.list(), profile, request.selector(),
-                    request.selectorSource());
-            SignalChaining.warning(d).ifPresent(w -> spec.commandLine().getErr().println(w));
+            List<DeviceInfo> devices = OpenClDevices.list();
+            SignalChaining.warning(devices).ifPresent(w -> spec.commandLine().getErr().println(w));
+            DeviceInfo d = OpenClDevices.select(devices, profile, request.selector(), request.selectorSource());
             for (Precision p : ps) {
                 out.printf("check-opencl: %s, seed %d, h = %s, %s%n", s.name(), seed, h, p.key);
                 out.flush();

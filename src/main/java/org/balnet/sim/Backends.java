@@ -65,9 +65,10 @@ public final class Backends {
                 }
                 return new PerSynapseEngine(scenario, seed, threads, h);
             case "opencl": {
-                DeviceInfo device = OpenClDevices.select(OpenClDevices.list(), request.profile(), request.selector(),
+                List<DeviceInfo> devices = OpenClDevices.list();
+                warnIfUnprotected(devices, log);
+                DeviceInfo device = OpenClDevices.select(devices, request.profile(), request.selector(),
                         request.selectorSource());
-                warnIfUnprotected(device, log);
                 return new OpenClEngine(scenario, precision, seed, device, request.profile());
             }
             case "auto":
@@ -92,6 +93,7 @@ public final class Backends {
         OpenClDevices.Listing listing = null;
         try {
             listing = OpenClDevices.list(!explicit);
+            warnIfUnprotected(listing.devices(), log);
             if (listing.devices().isEmpty() && !listing.skippedPlatforms().isEmpty()) {
                 throw new OpenClFailure("no other OpenCL platform");
             }
@@ -102,7 +104,6 @@ public final class Backends {
                         + "handlers and crash it; to allow it, " + SignalChaining.advice();
             } else {
                 OpenClEngine e = new OpenClEngine(scenario, precision, seed, device, request.profile());
-                warnIfUnprotected(device, log);
                 log.println("backend: auto chose opencl on " + e.device());
                 log.flush();
                 return e;
@@ -124,8 +125,8 @@ public final class Backends {
         return new CpuEngine(scenario, precision, seed, threads);
     }
 
-    private static void warnIfUnprotected(DeviceInfo device, PrintWriter log) {
-        SignalChaining.warning(device).ifPresent(w -> {
+    private static void warnIfUnprotected(List<DeviceInfo> listed, PrintWriter log) {
+        SignalChaining.warning(listed).ifPresent(w -> {
             log.println(w);
             log.flush();
         });

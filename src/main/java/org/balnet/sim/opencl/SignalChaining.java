@@ -3,6 +3,7 @@ package org.balnet.sim.opencl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -37,15 +38,23 @@ public final class SignalChaining {
     }
 
     /**
-     * The warning to print before compiling for {@code device}, or empty: CPU devices (PoCL) compile
-     * with LLVM inside the JVM; what GPU drivers do is not known to replace handlers.
+     * The warning to print once OpenCL's devices have been listed, or empty: when the listing included
+     * a platform that runs LLVM in-process ({@link OpenClDevices#IN_PROCESS_LLVM_PLATFORMS}) and the JVM
+     * is not protected, its handlers are already replaced, whichever device the run then uses.
+     *
+     * @param listed the devices of {@link OpenClDevices#list()}
      */
-    public static Optional<String> warning(DeviceInfo device) {
-        if (device.type() != HostProfile.DeviceType.CPU || active()) {
+    public static Optional<String> warning(List<DeviceInfo> listed) {
+        if (active()) {
             return Optional.empty();
         }
-        return Optional.of("warning: OpenCL on " + device.label() + " compiles kernels with LLVM inside the JVM, "
-                + "which replaces the JVM's signal handlers (SIGSEGV, SIGINT, SIGTERM, ...) and can crash it "
+        List<String> risky = listed.stream().map(DeviceInfo::platform).distinct()
+                .filter(p -> OpenClDevices.IN_PROCESS_LLVM_PLATFORMS.stream().anyMatch(p::contains)).toList();
+        if (risky.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("warning: listing the devices of " + String.join(", ", risky) + " replaced the JVM's "
+                + "signal handlers (SIGSEGV, SIGINT, SIGTERM, ...) with LLVM's, which can crash the JVM "
                 + "(Segmentation fault); " + advice());
     }
 
