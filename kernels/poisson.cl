@@ -80,7 +80,7 @@ __constant double LOG_FACTORIAL_TABLE[LOG_FACTORIAL_TABLE_SIZE] = {
 };
 
 /* PoissonSampler.stirlingCorrection */
-double stirling_correction(double k) {
+RNG_INLINE double stirling_correction(double k) {
     double r = 1.0 / k;
     double r2 = r * r;
     return r * (STIRLING_1 - r2 * (STIRLING_3 - r2 * (STIRLING_5 - r2 * STIRLING_7)));
@@ -96,7 +96,7 @@ double log_factorial(long k) {
 }
 
 /* PoissonSampler.logPoissonPmf: cancellation-free Stirling form for large k. */
-double log_poisson_pmf(long k, double lambda, double log_lambda) {
+RNG_INLINE double log_poisson_pmf(long k, double lambda, double log_lambda) {
     if (k < LOG_FACTORIAL_TABLE_SIZE) {
         return -lambda + (double) k * log_lambda - LOG_FACTORIAL_TABLE[(int) k];
     }
@@ -107,7 +107,7 @@ double log_poisson_pmf(long k, double lambda, double log_lambda) {
 }
 
 /* PoissonSampler.inversionSearch */
-long poisson_inversion_search(double lambda, double exp_neg_lambda, counter_rng *rng) {
+RNG_INLINE long poisson_inversion_search(double lambda, double exp_neg_lambda, counter_rng *rng) {
     double u = rng_uniform(rng);
     long k = 0;
     double pmf = exp_neg_lambda;
@@ -130,7 +130,7 @@ long poisson_inversion(double lambda, counter_rng *rng) {
 }
 
 /* PoissonSampler.ptrsLoop */
-long poisson_ptrs_loop(double lambda, double log_lambda, double a, double b, double log_inv_alpha,
+RNG_INLINE long poisson_ptrs_loop(double lambda, double log_lambda, double a, double b, double log_inv_alpha,
                        double vr, counter_rng *rng) {
     while (true) {
         double u = rng_uniform(rng) - 0.5;
@@ -214,8 +214,22 @@ poisson_prepared poisson_prepare(double lambda) {
     return p;
 }
 
+/* PoissonSampler.Prepared.export, read back: the host's constants, EXPORT_WIDTH doubles. */
+RNG_INLINE poisson_prepared poisson_prepared_load(__constant const double *c) {
+    poisson_prepared p;
+    p.lambda = c[0];
+    p.method = (int) c[1];
+    p.exp_neg_lambda = c[2];
+    p.log_lambda = c[3];
+    p.a = c[4];
+    p.b = c[5];
+    p.log_inv_alpha = c[6];
+    p.vr = c[7];
+    return p;
+}
+
 /* PoissonSampler.Prepared.sample */
-long poisson_sample_prepared(const poisson_prepared *p, counter_rng *rng) {
+RNG_INLINE long poisson_sample_prepared(const poisson_prepared *p, counter_rng *rng) {
     if (p->method == POISSON_METHOD_PTRS) {
         return poisson_ptrs_loop(p->lambda, p->log_lambda, p->a, p->b, p->log_inv_alpha, p->vr, rng);
     }

@@ -2,7 +2,6 @@ package org.balnet.cli;
 
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
-import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Simulation;
 import org.balnet.io.Json;
@@ -56,8 +55,7 @@ public final class BenchCommand implements Callable<Integer> {
         Scenario scenario = r.scenario();
         double[] seconds = new double[repeats];
         Map<String, Object> line = new LinkedHashMap<>();
-        try (Engine engine = Backends.create(options.backend, scenario, r.precision(), scenario.run().seed(),
-                r.threads(), r.step().h(), err);
+        try (Engine engine = options.createEngine(r, err);
              Simulation sim = new Simulation(scenario, engine, scenario.run().scheme(), r.step().h(),
                      r.initial().mean())) {
             for (int i = 0; i < warmup; i++) {

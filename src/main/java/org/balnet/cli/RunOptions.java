@@ -5,10 +5,15 @@ import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.model.Scheme;
 import org.balnet.sim.Backends;
+import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
 import org.balnet.sim.StepSize;
+import org.balnet.sim.opencl.DeviceRequest;
+import org.balnet.sim.opencl.HostProfile;
+import org.balnet.sim.opencl.OpenClDevices;
+import org.balnet.sim.opencl.OpenClFailure;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -39,12 +44,24 @@ public final class RunOptions {
     String scheme;
 
     @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
-            description = "auto, cpu or per-synapse (default: ${DEFAULT-VALUE}).")
+            description = "auto, cpu, opencl or per-synapse; auto takes an OpenCL GPU, else an OpenCL CPU device, "
+                    + "else cpu (default: ${DEFAULT-VALUE}).")
     String backend;
 
-    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp64",
-            description = "State precision: fp64 or fp32 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--precision", paramLabel = "P",
+            description = "State precision: fp64 or fp32 (default: the host profile's, fp64 in the built-in ones).")
     String precision;
+
+    @Option(names = "--device", paramLabel = "D",
+            description = "OpenCL device: an index or a substring of the device or platform name, as `balnet devices` "
+                    + "lists them (default: $" + OpenClDevices.DEVICE_VARIABLE
+                    + ", else the host profile's choice).")
+    String device;
+
+    @Option(names = "--host", paramLabel = "NAME|FILE", defaultValue = HostProfile.DEFAULT,
+            description = "Host profile: auto, pocl-cpu, nvidia-h200 or a TOML file (hosts/*.toml): device choice, "
+                    + "precision, work-group size, memory share (default: ${DEFAULT-VALUE}).")
+    String host;
 
     @Option(names = "--seed", paramLabel = "S", description = "RNG seed, an integer >= 0 (overrides run.seed).")
     Long seed;
@@ -67,6 +84,36 @@ public final class RunOptions {
     /** The resolved run. */
     public record Resolved(Scenario scenario, InitialPoint initial, StepSize.Choice step, Precision precision,
                            int threads, double imbalanceLimit) {
+    }
+
+    /** The host profile of {@code --host} (exit 2 for an unknown name or a bad file). */
+    public HostProfile hostProfile() {
+        return HostProfile.load(host);
+    }
+
+    /**
+     * The engine of {@code --backend} for a resolved run, on the device of {@code --device} and
+     * {@code --host}; {@code auto}'s choice is reported on {@code log}.
+     *
+     * @throws RunFailure (exit 1) when OpenCL was asked for and cannot run
+     */
+    public Engine createEngine(Resolved r, PrintWriter log) {
+        return createEngine(backend, r.scenario(), r.precision(), r.threads(), r.step().h(), log);
+    }
+
+    /**
+     * The engine of a given backend (a resumed run's, say) on the device of {@code --device} and
+     * {@code --host}.
+     *
+     * @throws RunFailure (exit 1) when OpenCL was asked for and cannot run
+     */
+    public Engine createEngine(String backendName, Scenario s, Precision p, int threads, double h, PrintWriter log) {
+        DeviceRequest request = DeviceRequest.of(hostProfile(), device);
+        try {
+            return Backends.create(backendName, s, p, s.run().seed(), threads, h, request, log);
+        } catch (OpenClFailure e) {
+            throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+        }
     }
 
     /** Scenario with the overrides applied, without solving anything. */
@@ -130,7 +177,7 @@ public final class RunOptions {
 
     private Resolved resolve(Scenario s) {
         Backends.check(backend);
-        Precision p = Precision.fromKey(precision, "--precision");
+        Precision p = precision != null ? Precision.fromKey(precision, "--precision") : hostProfile().precision();
         int k = threads != null ? threads : Backends.defaultThreads();
         if (k < 1) {
             throw InputError.outOfRange("--threads", k, ">= 1");

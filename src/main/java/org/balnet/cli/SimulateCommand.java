@@ -165,8 +165,7 @@ public final class SimulateCommand implements Callable<Integer> {
         run.checkpointEverySteps = every;
         run.startStep = 0;
         // The engine first: it refuses an n the memory cannot hold before anything is written.
-        run.engine = Backends.create(options.backend, scenario, r.precision(), scenario.run().seed(), r.threads(),
-                r.step().h(), stderr);
+        run.engine = options.createEngine(r, stderr);
         try {
             OutputDirectory.prepare(out, force);
             run.store = new CheckpointStore(out);
@@ -293,8 +292,7 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         DiskCheck.require(resume, new DiskCheck.Need(rows, CheckpointFile.sizeEstimate(c.n(), c.precision()),
                 run.checkpointEverySteps > 0 ? CheckpointStore.GENERATIONS : 1, existing));
-        run.engine = Backends.create(c.backend(), run.scenario, c.precision(), run.scenario.run().seed(),
-                r.threads(), r.step().h(), stderr);
+        run.engine = options.createEngine(c.backend(), run.scenario, c.precision(), r.threads(), r.step().h(), stderr);
         return run;
     }
 

@@ -246,8 +246,8 @@ public final class PoissonSampler {
      * computes on every call; its samples are identical to those of {@code sample(lambda, rng)}.
      * Immutable; one instance may be shared by threads (each with its own {@link CounterRng}).
      *
-     * <p>Twin: {@code poisson_prepared}, {@code poisson_prepare} and {@code poisson_sample_prepared}
-     * in {@code kernels/poisson.cl}.
+     * <p>Twin: {@code poisson_prepared}, {@code poisson_prepare}, {@code poisson_prepared_load} (of {@link #export})
+     * and {@code poisson_sample_prepared} in {@code kernels/poisson.cl}.
      */
     public static final class Prepared {
         private static final int METHOD_ZERO = 0;
@@ -293,6 +293,29 @@ public final class PoissonSampler {
                 this.logInvAlpha = 0;
                 this.vr = 0;
             }
+        }
+
+        /**
+         * Number of doubles {@link #export} writes: the constants in the order of the fields of
+         * {@code poisson_prepared} in {@code kernels/poisson.cl}.
+         */
+        public static final int EXPORT_WIDTH = 8;
+
+        /**
+         * Writes λ, the method (0 zero, 1 inversion, 2 PTRS, as a double), e^-λ, log λ, a, b, log(1/α)
+         * and v_r to {@code dst[offset .. offset + EXPORT_WIDTH)}. A device that loads them with
+         * {@code poisson_prepared_load} samples with the host's constants bit for bit, whatever its
+         * own {@code log} and {@code exp} round to.
+         */
+        public void export(double[] dst, int offset) {
+            dst[offset] = lambda;
+            dst[offset + 1] = method;
+            dst[offset + 2] = expNegLambda;
+            dst[offset + 3] = logLambda;
+            dst[offset + 4] = a;
+            dst[offset + 5] = b;
+            dst[offset + 6] = logInvAlpha;
+            dst[offset + 7] = vr;
         }
 
         /** The mean this sampler was prepared for. */

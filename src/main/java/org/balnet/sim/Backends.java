@@ -1,16 +1,29 @@
 package org.balnet.sim;
 
+import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.sim.cpu.CpuEngine;
 import org.balnet.sim.cpu.PerSynapseEngine;
+import org.balnet.sim.opencl.DeviceInfo;
+import org.balnet.sim.opencl.DeviceRequest;
+import org.balnet.sim.opencl.HostProfile;
+import org.balnet.sim.opencl.OpenClDevices;
+import org.balnet.sim.opencl.OpenClEngine;
+import org.balnet.sim.opencl.OpenClFailure;
+import org.balnet.sim.opencl.SignalChaining;
 
 import java.io.PrintWriter;
 import java.util.List;
 
-/** Creates the engine a user asked for by name: {@code auto}, {@code cpu}, {@code per-synapse}. */
+/**
+ * Creates the engine a user asked for by name: {@code auto}, {@code cpu}, {@code opencl},
+ * {@code per-synapse}. {@code auto} takes an OpenCL GPU if there is one, else an OpenCL CPU device
+ * (PoCL) provided the JVM's signal handlers are protected ({@link SignalChaining}), else the Java
+ * engine, and says which it took.
+ */
 public final class Backends {
-    public static final List<String> NAMES = List.of("auto", "cpu", "per-synapse");
+    public static final List<String> NAMES = List.of("auto", "cpu", "opencl", "per-synapse");
 
     private Backends() {
     }
@@ -23,6 +36,14 @@ public final class Backends {
         return name;
     }
 
+    /** {@link #create(String, Scenario, Precision, long, int, double, DeviceRequest, PrintWriter)} with the
+     *  default host profile and the device named by the environment, if any. */
+    public static Engine create(String name, Scenario scenario, Precision precision, long seed, int threads, double h,
+                                PrintWriter log) {
+        return create(name, scenario, precision, seed, threads, h, DeviceRequest.fromEnvironment(HostProfile.defaults()),
+                log);
+    }
+
     /**
      * @param name      backend name
      * @param scenario  the network
@@ -30,10 +51,12 @@ public final class Backends {
      * @param seed      RNG key
      * @param threads   CPU threads
      * @param h         time step (the per-synapse engine needs it)
+     * @param request   OpenCL device and host profile (for {@code opencl} and {@code auto})
      * @param log       where the choice made by {@code auto} is reported
+     * @throws OpenClFailure for {@code opencl} when no device can run it (auto falls back to the CPU instead)
      */
     public static Engine create(String name, Scenario scenario, Precision precision, long seed, int threads, double h,
-                                PrintWriter log) {
+                                DeviceRequest request, PrintWriter log) {
         switch (check(name)) {
             case "per-synapse":
                 if (precision != Precision.FP64) {
@@ -41,12 +64,72 @@ public final class Backends {
                             "--backend per-synapse runs in fp64 only; drop --precision fp32");
                 }
                 return new PerSynapseEngine(scenario, seed, threads, h);
+            case "opencl": {
+                List<DeviceInfo> devices = OpenClDevices.list();
+                warnIfUnprotected(devices, log);
+                DeviceInfo device = OpenClDevices.select(devices, request.profile(), request.selector(),
+                        request.selectorSource());
+                return new OpenClEngine(scenario, precision, seed, device, request.profile());
+            }
             case "auto":
-                log.println("backend: auto chose cpu (" + threads + " threads)");
-                return new CpuEngine(scenario, precision, seed, threads);
+                return auto(scenario, precision, seed, threads, request, log);
             default:
                 return new CpuEngine(scenario, precision, seed, threads);
         }
+    }
+
+    /**
+     * OpenCL where a device can hold the run, else the Java engine, with a line on {@code log} either
+     * way. A {@code --device} that names no device is still bad input; a device short of memory, a
+     * missing platform or a failed build are reasons to fall back.
+     */
+    private static Engine auto(Scenario scenario, Precision precision, long seed, int threads, DeviceRequest request,
+                               PrintWriter log) {
+        String why;
+        boolean explicit = request.selector() != null;
+        // Without an explicit device, platforms whose listing alone would take the JVM's signal handlers
+        // (PoCL) are not even listed unless the JVM is protected: a fallback to the Java engine then runs
+        // in a sound JVM.
+        OpenClDevices.Listing listing = null;
+        try {
+            listing = OpenClDevices.list(!explicit);
+            warnIfUnprotected(listing.devices(), log);
+            if (listing.devices().isEmpty() && !listing.skippedPlatforms().isEmpty()) {
+                throw new OpenClFailure("no other OpenCL platform");
+            }
+            DeviceInfo device = OpenClDevices.select(listing.devices(), request.profile(), request.selector(),
+                    request.selectorSource());
+            if (device.type() == HostProfile.DeviceType.CPU && !explicit && !SignalChaining.active()) {
+                why = device.label() + " is a CPU device, whose in-process compiler can replace the JVM's signal "
+                        + "handlers and crash it; to allow it, " + SignalChaining.advice();
+            } else {
+                OpenClEngine e = new OpenClEngine(scenario, precision, seed, device, request.profile());
+                log.println("backend: auto chose opencl on " + e.device());
+                log.flush();
+                return e;
+            }
+        } catch (OpenClFailure e) {
+            why = e.getMessage();
+        } catch (BadInputException e) {
+            if (e.kind() != InputError.TOO_LARGE) {
+                throw e;
+            }
+            why = e.getMessage();
+        }
+        if (listing != null && !listing.skippedPlatforms().isEmpty()) {
+            why = "passed over " + String.join(", ", listing.skippedPlatforms()) + ", whose device listing "
+                    + "replaces the JVM's signal handlers (to use it, " + SignalChaining.advice() + "); " + why;
+        }
+        log.println("backend: auto chose cpu (" + threads + " threads); warning: OpenCL not used: " + why);
+        log.flush();
+        return new CpuEngine(scenario, precision, seed, threads);
+    }
+
+    private static void warnIfUnprotected(List<DeviceInfo> listed, PrintWriter log) {
+        SignalChaining.warning(listed).ifPresent(w -> {
+            log.println(w);
+            log.flush();
+        });
     }
 
     /** Default thread count: all cores. */

@@ -50,7 +50,8 @@ class SimulateCommandTest {
     @Test
     void writesTrajectoryAndRunJson(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("run");
-        Result r = run(simulate(out));
+        // The backend explicitly: auto takes an OpenCL device where there is one.
+        Result r = run(simulate(out, "--backend", "cpu"));
         assertEquals(0, r.exit, r.err);
         List<String> lines = Files.readAllLines(out.resolve("trajectory.csv"));
         assertTrue(lines.get(0).startsWith("t,v_e,v_i,K_e,K_i,"), lines.get(0));
@@ -187,7 +188,8 @@ class SimulateCommandTest {
 
     @Test
     void benchPrintsOneJsonLine() {
-        Result r = run("bench", "--scenario", "mv-6.1", "--n", "5000", "--steps", "3", "--repeats", "3", "--warmup", "1");
+        Result r = run("bench", "--scenario", "mv-6.1", "--n", "5000", "--steps", "3", "--repeats", "3", "--warmup", "1",
+                "--backend", "cpu");
         assertEquals(0, r.exit, r.err);
         String line = r.out.trim();
         assertEquals(1, line.lines().count(), line);

@@ -228,6 +228,7 @@ public class CpuEngine implements Engine {
         return (int) Math.min(CHUNK, n - (long) chunk * CHUNK);
     }
 
+    /** Twin: init_population in kernels/init.cl. */
     private void initChunk(Worker w, int pop, int chunk, double mean, double sd) {
         int stream = pop == 0 ? CounterRng.STREAM_INITIAL_E : CounterRng.STREAM_INITIAL_I;
         int seg = chunk / CHUNKS_PER_SEGMENT;
@@ -246,6 +247,7 @@ public class CpuEngine implements Engine {
                 PopulationSums.WIDTH);
     }
 
+    /** Twin: step_population in kernels/step.cl. */
     private void stepChunk(Worker w, int pop, int chunk, StepPlan plan, PoissonSampler.Prepared[][] samplers) {
         int seg = chunk / CHUNKS_PER_SEGMENT;
         int off = (chunk % CHUNKS_PER_SEGMENT) * CHUNK;
@@ -291,6 +293,7 @@ public class CpuEngine implements Engine {
         counts[1] = samplers[1].sample(w.rngI);
     }
 
+    /** Twin: sums_accumulate in kernels/reduce.cl. */
     private void accumulate(double[] s, int pop, double u, double centre) {
         double d = u - centre;
         s[PopulationSums.SUM] += d;
@@ -302,7 +305,10 @@ public class CpuEngine implements Engine {
         return states64 != null ? states64[pop][seg][i] : states32[pop][seg][i];
     }
 
-    /** Stores u and returns the stored value (rounded to float in fp32), so sums describe the state held. */
+    /**
+     * Stores u and returns the stored value (rounded to float in fp32), so sums describe the state held.
+     * Twin: state_store in kernels/state.cl.
+     */
     private double store(int pop, int seg, int i, double u) {
         if (states64 != null) {
             states64[pop][seg][i] = u;
@@ -337,6 +343,7 @@ public class CpuEngine implements Engine {
         }
     }
 
+    /** Twin: histogram_population in kernels/histogram.cl. */
     @Override
     public long[] histogram(Population population, double lo, double hi, int bins) {
         long[] counts = new long[bins + 2];

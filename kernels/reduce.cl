@@ -1,0 +1,72 @@
+// Partial sums of the state, per work-group: twin of CpuEngine.accumulate and RateTable.accumulate
+// (the flat layout of org.balnet.sim.PopulationSums: SUM, SUM_SQ, RATE_E, RATE_I, SLOPE_E, SLOPE_I).
+// Needs the generated rate functions rate_ee .. rate_ii (RateFunction.openClSource) before it.
+//
+// Each work-item accumulates its neurons in private doubles; the work-group then adds the
+// work-items' sums by a tree in local memory, in a fixed order, and work-item 0 writes the group's
+// SUMS_WIDTH doubles. The host adds the groups in index order, so a run gives the same bits every
+// time on a given device and work-group size.
+
+#pragma OPENCL FP_CONTRACT OFF
+
+#define SUMS_WIDTH 6
+
+typedef struct {
+    double sum;      /* sum (u - c) */
+    double sum_sq;   /* sum (u - c)^2 */
+    double rate_e;   /* sum f_{e, source}(u) */
+    double rate_i;   /* sum f_{i, source}(u) */
+    double slope_e;  /* sum f'_{e, source}(u) */
+    double slope_i;  /* sum f'_{i, source}(u) */
+} population_sums;
+
+inline population_sums sums_zero(void) {
+    population_sums s = {0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    return s;
+}
+
+/* CpuEngine.accumulate: adds one neuron of population `source` (0 = e, 1 = i) with state u,
+   shifted by the centre c (shifted sums: the variance of 1e9 values near -5 cancels without it). */
+inline void sums_accumulate(population_sums *s, int source, double u, double centre) {
+    const double d = u - centre;
+    s->sum += d;
+    s->sum_sq += d * d;
+    if (source == 0) {
+        s->rate_e += rate_ee(u);
+        s->rate_i += rate_ie(u);
+        s->slope_e += rate_ee_d1(u);
+        s->slope_i += rate_ie_d1(u);
+    } else {
+        s->rate_e += rate_ei(u);
+        s->rate_i += rate_ii(u);
+        s->slope_e += rate_ei_d1(u);
+        s->slope_i += rate_ii_d1(u);
+    }
+}
+
+/* Adds the sums of the BALNET_WORK_GROUP_SIZE work-items of this group (a power of two) and has
+   work-item 0 write them to out[0 .. SUMS_WIDTH). scratch holds SUMS_WIDTH * BALNET_WORK_GROUP_SIZE
+   doubles. Every work-item of the group must call it. */
+void sums_reduce_group(population_sums s, __local double *scratch, __global double *out) {
+    const uint lid = get_local_id(0);
+    scratch[0 * BALNET_WORK_GROUP_SIZE + lid] = s.sum;
+    scratch[1 * BALNET_WORK_GROUP_SIZE + lid] = s.sum_sq;
+    scratch[2 * BALNET_WORK_GROUP_SIZE + lid] = s.rate_e;
+    scratch[3 * BALNET_WORK_GROUP_SIZE + lid] = s.rate_i;
+    scratch[4 * BALNET_WORK_GROUP_SIZE + lid] = s.slope_e;
+    scratch[5 * BALNET_WORK_GROUP_SIZE + lid] = s.slope_i;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint stride = BALNET_WORK_GROUP_SIZE / 2; stride > 0; stride >>= 1) {
+        if (lid < stride) {
+            for (int w = 0; w < SUMS_WIDTH; w++) {
+                scratch[w * BALNET_WORK_GROUP_SIZE + lid] += scratch[w * BALNET_WORK_GROUP_SIZE + lid + stride];
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lid == 0) {
+        for (int w = 0; w < SUMS_WIDTH; w++) {
+            out[w] = scratch[w * BALNET_WORK_GROUP_SIZE];
+        }
+    }
+}

@@ -1,0 +1,641 @@
+package org.balnet.sim.opencl;
+
+import org.balnet.model.InputError;
+import org.balnet.model.Population;
+import org.balnet.model.Scenario;
+import org.balnet.rng.CounterRng;
+import org.balnet.rng.PoissonSampler;
+import org.balnet.sim.Engine;
+import org.balnet.sim.PopulationSums;
+import org.balnet.sim.Precision;
+import org.balnet.sim.StepPlan;
+import org.balnet.sim.cpu.CpuEngine;
+import org.jocl.CL;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The OpenCL backend: the states live on one device, and a step is one launch of
+ * {@code step_population} for both populations (kernels/step.cl), which draws the Poisson counts,
+ * updates the states and leaves one set of partial sums per work-group. Per step the host writes the
+ * plan (46 doubles) and reads the partial sums, adding them in group order in double; nothing else
+ * crosses and nothing is allocated on the device. The arithmetic per neuron is CpuEngine's, the
+ * random numbers are the same (Philox twin, Poisson constants prepared on the host), so the counts
+ * agree neuron by neuron and the observables to rounding: the reductions add in another order, and
+ * the device's tanh/exp/log may differ from Java's by an ulp.
+ *
+ * <p>Not thread-safe: one thread drives an engine.
+ */
+public final class OpenClEngine implements Engine {
+    // Layout of the step plan (doubles), per target population: a, b, delta, c, then per source
+    // the spike weight and the PoissonSampler.Prepared constants. Written into the program as
+    // PLAN_* by planDefines(), so host and kernel cannot disagree.
+    static final int PLAN_DECAY = 0;
+    static final int PLAN_HALF_DECAY = 1;
+    static final int PLAN_SHIFT = 2;
+    static final int PLAN_CENTRE = 3;
+    static final int PLAN_SOURCE_E = 4;
+    static final int PLAN_WEIGHT = 0;
+    static final int PLAN_POISSON = 1;
+    static final int PLAN_SOURCE_WIDTH = 1 + PoissonSampler.Prepared.EXPORT_WIDTH;
+    static final int PLAN_SOURCE_I = PLAN_SOURCE_E + PLAN_SOURCE_WIDTH;
+    static final int PLAN_STRIDE = PLAN_SOURCE_I + PLAN_SOURCE_WIDTH;
+
+    /** Work-groups of the histogram kernel at most: enough to fill a GPU, few enough to add on the host. */
+    private static final int HISTOGRAM_GROUPS = 1024;
+    /** Local memory left free for the compiler when sizing the histogram's local counters, bytes. */
+    private static final long LOCAL_MEMORY_RESERVE = 1024;
+    /** Largest neuron range one histogram group counts in 32-bit local counters. */
+    private static final long HISTOGRAM_MAX_RANGE = 1L << 31;
+
+    /**
+     * Test and diagnostic settings, all off in production.
+     *
+     * @param maxAllocation    largest buffer to allocate, bytes; 0 for the device's own limit. Tests
+     *                         force a small one to split the state over several buffers.
+     * @param recordCounts     build with BALNET_RECORD_COUNTS: every step also writes each neuron's two
+     *                         Poisson counts to a buffer ({@link #readCounts}), for the equivalence check
+     * @param neuronBase       index of this engine's first neuron in the RNG counter (0 in production):
+     *                         tests use 2^32 - k to exercise 64-bit neuron indices at small n
+     * @param histogramWindow  most bins counted per histogram pass; 0 for what local memory holds
+     */
+    record Options(long maxAllocation, boolean recordCounts, long neuronBase, int histogramWindow) {
+        static final Options DEFAULT = new Options(0, false, 0, 0);
+    }
+
+    private final Scenario scenario;
+    private final Precision precision;
+    private final long n;
+    private final long seed;
+    private final DeviceInfo device;
+    private final HostProfile profile;
+    private final Options options;
+    private final StateLayout layout;
+    private final int workGroupSize;
+    private final String description;
+
+    private cl_context context;
+    private cl_command_queue queue;
+    private cl_program program;
+    private cl_kernel initKernel;
+    private cl_kernel stepKernel;
+    private cl_kernel histogramKernel;
+    /** [population * segments + segment]. */
+    private final cl_mem[] states;
+    private cl_mem partials;
+    private cl_mem planBuffer;
+    private cl_mem counts;
+
+    private final int stateArgs;
+    private final long[] globalSize;
+    private final long[] localSize;
+    private final ByteBuffer planHost;
+    private final Pointer planPointer;
+    private final DoubleBuffer planView;
+    private final double[] planValues = new double[2 * PLAN_STRIDE];
+    private final ByteBuffer partialHost;
+    private final DoubleBuffer partialView;
+    private final Pointer partialPointer;
+    private final double[] partialValues;
+    private final long[] stepValue = new long[1];
+    private final Pointer stepPointer = Pointer.to(stepValue);
+    private boolean closed;
+
+    /**
+     * @param scenario  the network (n, rates)
+     * @param precision state precision
+     * @param seed      RNG key
+     * @param device    a device with fp64
+     * @param profile   work-group size, groups per population, memory share
+     * @throws org.balnet.model.BadInputException (TOO_LARGE) when the state does not fit the device memory the
+     *                                            profile allows, with the numbers
+     * @throws OpenClFailure                       when the kernels do not build or the device is out of resources
+     */
+    public OpenClEngine(Scenario scenario, Precision precision, long seed, DeviceInfo device, HostProfile profile) {
+        this(scenario, precision, seed, device, profile, Options.DEFAULT);
+    }
+
+    OpenClEngine(Scenario scenario, Precision precision, long seed, DeviceInfo device, HostProfile profile,
+                 Options options) {
+        if (!device.fp64()) {
+            throw InputError.CONFLICT.exception("--device", device.label()
+                    + " has no fp64 (cl_khr_fp64); the Poisson sampler's arithmetic is double: choose another device");
+        }
+        this.scenario = scenario;
+        this.precision = precision;
+        this.n = scenario.n();
+        this.seed = seed;
+        this.device = device;
+        this.profile = profile;
+        this.options = options;
+        if (options.neuronBase() < 0 || options.neuronBase() > CounterRng.MAX_NEURON - n) {
+            throw new IllegalArgumentException("neuron base " + options.neuronBase() + " out of range for n = " + n);
+        }
+        checkMemory();
+        long maxAllocation = options.maxAllocation() > 0 ? Math.min(options.maxAllocation(), device.maxAllocation())
+                : device.maxAllocation();
+        this.layout = StateLayout.plan(n, precision, profile.groupsPerPopulation(), maxAllocation);
+        long parameterBytes = 2L * layout.segments() * Sizeof.cl_mem + 16L * Sizeof.cl_ulong;
+        if (parameterBytes > device.maxParameterSize()) {
+            throw InputError.TOO_LARGE.exception("--n", String.format(Locale.ROOT,
+                    "n = %d per population needs %d state buffers per population on %s, more than its %d bytes of "
+                            + "kernel parameters can pass; lower --n or use --precision fp32",
+                    n, layout.segments(), device.label(), device.maxParameterSize()));
+        }
+        this.stateArgs = 2 * layout.segments();
+        this.states = new cl_mem[stateArgs];
+        this.planHost = ByteBuffer.allocateDirect(planValues.length * Double.BYTES).order(ByteOrder.nativeOrder());
+        this.planView = planHost.asDoubleBuffer();
+        this.planPointer = Pointer.to(planHost);
+        int partialCount = (int) (2 * layout.groupsPerPopulation() * PopulationSums.WIDTH);
+        this.partialHost = ByteBuffer.allocateDirect(partialCount * Double.BYTES).order(ByteOrder.nativeOrder());
+        this.partialView = partialHost.asDoubleBuffer();
+        this.partialPointer = Pointer.to(partialHost);
+        this.partialValues = new double[partialCount];
+        int wg = profile.workGroupSize() > 0 ? profile.workGroupSize()
+                : (int) Math.min(HostProfile.DEFAULT_WORK_GROUP_SIZE, Long.highestOneBit(device.maxWorkGroupSize()));
+        wg = (int) Math.min(wg, Long.highestOneBit(Math.max(1, device.maxWorkGroupSize())));
+        try {
+            CL.setExceptionsEnabled(true);
+            cl_context_properties properties = new cl_context_properties();
+            properties.addProperty(CL.CL_CONTEXT_PLATFORM, device.platformId());
+            context = CL.clCreateContext(properties, 1, new cl_device_id[]{device.deviceId()}, null, null, null);
+            @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0 on host and device
+            cl_command_queue q = CL.clCreateCommandQueue(context, device.deviceId(), 0, null);
+            queue = q;
+            wg = buildKernels(wg);
+            allocate();
+        } catch (CLException e) {
+            close();
+            throw failure("setting up the engine", e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        this.workGroupSize = wg;
+        this.globalSize = new long[]{2 * layout.groupsPerPopulation() * wg};
+        this.localSize = new long[]{wg};
+        this.description = String.format(Locale.ROOT, "%s (%s, %s), work-group %d, %s, host profile %s",
+                device.name(), device.platform(), device.version(), wg, layout.describe(), profile.name());
+    }
+
+    /**
+     * Device bytes for n neurons per population: the states, the partial sums (at most the profile's
+     * groups per population), the recorded counts of tests.
+     */
+    private long bytesNeeded(Precision p) {
+        long groups = Math.min(StateLayout.ceilDiv(n, CpuEngine.CHUNK), profile.groupsPerPopulation());
+        return 2 * n * p.bytes + 2 * groups * PopulationSums.WIDTH * Double.BYTES
+                + (options.recordCounts() ? 4 * n * Long.BYTES : 0);
+    }
+
+    /**
+     * Refuses, with the numbers, a state that does not fit the share of device memory the profile
+     * allows; checked before anything is allocated, since drivers allocate lazily and would fail later,
+     * inside a kernel launch, with a bare error code.
+     */
+    private void checkMemory() {
+        long needed = bytesNeeded(precision);
+        long allowed = (long) (profile.memoryFraction() * device.globalMemory());
+        if (needed > allowed) {
+            String alt = "";
+            if (precision == Precision.FP64) {
+                long fp32 = bytesNeeded(Precision.FP32);
+                alt = String.format(Locale.ROOT, "; fp32 would need %s%s", StateLayout.bytes(fp32),
+                        fp32 <= allowed ? " (fits: --precision fp32)" : "");
+            }
+            throw InputError.TOO_LARGE.exception("--n", String.format(Locale.ROOT,
+                    "n = %d per population needs %s of device memory for the %s state on %s, but host profile %s "
+                            + "allows %s (%.0f%% of its %s)%s; lower --n, use another device or --backend cpu",
+                    n, StateLayout.bytes(needed), precision.key, device.label(), profile.name(),
+                    StateLayout.bytes(allowed), 100 * profile.memoryFraction(), StateLayout.bytes(device.globalMemory()),
+                    alt));
+        }
+    }
+
+    /**
+     * Builds the program for work-group size {@code wg}, halving it while the compiled kernels cannot
+     * run groups that large (register pressure on some GPUs); returns the size used.
+     */
+    private int buildKernels(int wg) {
+        String[] sources = KernelProgram.sources(scenario, layout, planDefines());
+        while (true) {
+            String buildOptions = buildOptions(wg);
+            program = KernelProgram.build(context, device.deviceId(), device.label(), sources, buildOptions);
+            initKernel = CL.clCreateKernel(program, "init_population", null);
+            stepKernel = CL.clCreateKernel(program, "step_population", null);
+            histogramKernel = CL.clCreateKernel(program, "histogram_population", null);
+            long limit = Math.min(kernelWorkGroupSize(initKernel), kernelWorkGroupSize(stepKernel));
+            if (limit >= wg || wg == 1) {
+                return wg;
+            }
+            releaseKernels();
+            wg = (int) Math.min(wg / 2, Long.highestOneBit(Math.max(1, limit)));
+        }
+    }
+
+    /** Build options: the work-group size, the state precision, and the count recording of tests. */
+    String buildOptions(int wg) {
+        StringBuilder b = new StringBuilder("-DBALNET_WORK_GROUP_SIZE=").append(wg);
+        if (precision == Precision.FP32) {
+            b.append(" -DBALNET_STATE_FP32");
+        }
+        if (options.recordCounts()) {
+            b.append(" -DBALNET_RECORD_COUNTS");
+        }
+        return b.toString();
+    }
+
+    static String planDefines() {
+        return "/* Generated by OpenClEngine: offsets of the step plan, in doubles. */\n"
+                + "#define PLAN_DECAY " + PLAN_DECAY + "\n"
+                + "#define PLAN_HALF_DECAY " + PLAN_HALF_DECAY + "\n"
+                + "#define PLAN_SHIFT " + PLAN_SHIFT + "\n"
+                + "#define PLAN_CENTRE " + PLAN_CENTRE + "\n"
+                + "#define PLAN_SOURCE_E " + PLAN_SOURCE_E + "\n"
+                + "#define PLAN_SOURCE_I " + PLAN_SOURCE_I + "\n"
+                + "#define PLAN_WEIGHT " + PLAN_WEIGHT + "\n"
+                + "#define PLAN_POISSON " + PLAN_POISSON + "\n"
+                + "#define PLAN_STRIDE " + PLAN_STRIDE + "\n";
+    }
+
+    private long kernelWorkGroupSize(cl_kernel kernel) {
+        long[] v = new long[1];
+        CL.clGetKernelWorkGroupInfo(kernel, device.deviceId(), CL.CL_KERNEL_WORK_GROUP_SIZE, Sizeof.size_t,
+                Pointer.to(v), null);
+        return v[0];
+    }
+
+    private void allocate() {
+        for (int p = 0; p < 2; p++) {
+            for (int s = 0; s < layout.segments(); s++) {
+                states[p * layout.segments() + s] = CL.clCreateBuffer(context, CL.CL_MEM_READ_WRITE,
+                        layout.segmentNeurons(s) * precision.bytes, null, null);
+            }
+        }
+        partials = CL.clCreateBuffer(context, CL.CL_MEM_WRITE_ONLY, layout.partialBytes(), null, null);
+        planBuffer = CL.clCreateBuffer(context, CL.CL_MEM_READ_ONLY, (long) planValues.length * Double.BYTES, null,
+                null);
+        if (options.recordCounts()) {
+            counts = CL.clCreateBuffer(context, CL.CL_MEM_WRITE_ONLY, 4 * n * Long.BYTES, null, null);
+        }
+        for (cl_kernel k : new cl_kernel[]{initKernel, stepKernel, histogramKernel}) {
+            for (int i = 0; i < stateArgs; i++) {
+                CL.clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(states[i]));
+            }
+        }
+        for (cl_kernel k : new cl_kernel[]{initKernel, stepKernel}) {
+            setLong(k, stateArgs, n);
+            setLong(k, stateArgs + 1, layout.tile());
+            setLong(k, stateArgs + 2, layout.groupsPerPopulation());
+            setLong(k, stateArgs + 3, layout.segmentLength());
+            setLong(k, stateArgs + 4, seed);
+            setLong(k, stateArgs + 5, options.neuronBase());
+        }
+        CL.clSetKernelArg(initKernel, stateArgs + 10, Sizeof.cl_mem, Pointer.to(partials));
+        CL.clSetKernelArg(stepKernel, stateArgs + 7, Sizeof.cl_mem, Pointer.to(planBuffer));
+        CL.clSetKernelArg(stepKernel, stateArgs + 8, Sizeof.cl_mem, Pointer.to(partials));
+        if (options.recordCounts()) {
+            CL.clSetKernelArg(stepKernel, stateArgs + 9, Sizeof.cl_mem, Pointer.to(counts));
+        }
+        setLong(histogramKernel, stateArgs, n);
+        setLong(histogramKernel, stateArgs + 1, layout.segmentLength());
+    }
+
+    private static void setLong(cl_kernel k, int index, long value) {
+        CL.clSetKernelArg(k, index, Sizeof.cl_ulong, Pointer.to(new long[]{value}));
+    }
+
+    private static void setDouble(cl_kernel k, int index, double value) {
+        CL.clSetKernelArg(k, index, Sizeof.cl_double, Pointer.to(new double[]{value}));
+    }
+
+    private static void setInt(cl_kernel k, int index, int value) {
+        CL.clSetKernelArg(k, index, Sizeof.cl_int, Pointer.to(new int[]{value}));
+    }
+
+    @Override
+    public String backend() {
+        return "opencl";
+    }
+
+    @Override
+    public String device() {
+        return description;
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    @Override
+    public long n() {
+        return n;
+    }
+
+    /** The device this engine runs on. */
+    public DeviceInfo deviceInfo() {
+        return device;
+    }
+
+    /** Work-items per group, after any reduction the compiled kernels required. */
+    public int workGroupSize() {
+        return workGroupSize;
+    }
+
+    /** The state layout: neurons per group, buffers per population. */
+    public StateLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public PopulationSums[] initialize(double[] mean, double[] variance) {
+        checkOpen();
+        try {
+            setDouble(initKernel, stateArgs + 6, mean[0]);
+            setDouble(initKernel, stateArgs + 7, mean[1]);
+            setDouble(initKernel, stateArgs + 8, Math.sqrt(variance[0]));
+            setDouble(initKernel, stateArgs + 9, Math.sqrt(variance[1]));
+            CL.clEnqueueNDRangeKernel(queue, initKernel, 1, null, globalSize, localSize, 0, null, null);
+            return readSums();
+        } catch (CLException e) {
+            throw failure("drawing the initial state", e);
+        }
+    }
+
+    @Override
+    public PopulationSums[] step(StepPlan plan) {
+        checkOpen();
+        if (plan.step < 0 || plan.step > CounterRng.MAX_STEP) {
+            throw new IllegalArgumentException("step = " + plan.step + ": must be in 0.." + CounterRng.MAX_STEP);
+        }
+        for (int alpha = 0; alpha < 2; alpha++) {
+            int t = alpha * PLAN_STRIDE;
+            planValues[t + PLAN_DECAY] = plan.decay[alpha];
+            planValues[t + PLAN_HALF_DECAY] = plan.halfDecay[alpha];
+            planValues[t + PLAN_SHIFT] = plan.shift[alpha];
+            planValues[t + PLAN_CENTRE] = plan.centre[alpha];
+            for (int beta = 0; beta < 2; beta++) {
+                int s = t + (beta == 0 ? PLAN_SOURCE_E : PLAN_SOURCE_I);
+                planValues[s + PLAN_WEIGHT] = plan.weight[alpha][beta];
+                // Prepared on the host: the device then samples with StrictMath's constants, and a lambda
+                // outside the sampler's range is refused here as in CpuEngine.
+                new PoissonSampler.Prepared(plan.lambda[alpha][beta]).export(planValues, s + PLAN_POISSON);
+            }
+        }
+        planView.clear();
+        planView.put(planValues);
+        try {
+            CL.clEnqueueWriteBuffer(queue, planBuffer, CL.CL_FALSE, 0, planHost.capacity(), planPointer,
+                    0, null, null);
+            stepValue[0] = plan.step;
+            CL.clSetKernelArg(stepKernel, stateArgs + 6, Sizeof.cl_ulong, stepPointer);
+            CL.clEnqueueNDRangeKernel(queue, stepKernel, 1, null, globalSize, localSize, 0, null, null);
+            return readSums();
+        } catch (CLException e) {
+            throw failure("step " + plan.step, e);
+        }
+    }
+
+    /** Reads the groups' partial sums (blocking) and adds them in group order, e then i. */
+    private PopulationSums[] readSums() {
+        CL.clEnqueueReadBuffer(queue, partials, CL.CL_TRUE, 0, layout.partialBytes(), partialPointer,
+                0, null, null);
+        partialView.clear();
+        partialView.get(partialValues);
+        PopulationSums[] out = {new PopulationSums(), new PopulationSums()};
+        long groups = layout.groupsPerPopulation();
+        for (int p = 0; p < 2; p++) {
+            for (long g = 0; g < groups; g++) {
+                out[p].addFlat(partialValues, (int) ((p * groups + g) * PopulationSums.WIDTH), layout.groupNeurons(g));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The Poisson counts of the last step, when built with {@link Options#recordCounts}: for neurons
+     * {@code [from, from + length)} of the target population, {@code [2 i]} = N_{alpha e}, {@code [2 i + 1]}
+     * = N_{alpha i}.
+     */
+    long[] readCounts(Population target, long from, int length) {
+        checkOpen();
+        if (counts == null) {
+            throw new IllegalStateException("counts are recorded only with Options.recordCounts");
+        }
+        checkRange(from, length);
+        long[] out = new long[2 * length];
+        long offset = 2 * ((long) target.index() * n + from) * Long.BYTES;
+        CL.clEnqueueReadBuffer(queue, counts, CL.CL_TRUE, offset, (long) out.length * Long.BYTES, Pointer.to(out),
+                0, null, null);
+        return out;
+    }
+
+    @Override
+    public void readState(Population population, long from, double[] dst, int length) {
+        checkOpen();
+        checkRange(from, length);
+        transfer(population, from, dst, length, false);
+    }
+
+    @Override
+    public void writeState(Population population, long from, double[] src, int length) {
+        checkOpen();
+        checkRange(from, length);
+        transfer(population, from, src, length, true);
+    }
+
+    /** Copies between the host array and the state buffers, segment by segment, converting fp32. */
+    private void transfer(Population population, long from, double[] host, int length, boolean write) {
+        int done = 0;
+        try {
+            while (done < length) {
+                long j = from + done;
+                int s = (int) (j / layout.segmentLength());
+                long offset = j - s * layout.segmentLength();
+                int count = (int) Math.min(length - done, layout.segmentNeurons(s) - offset);
+                cl_mem buffer = states[population.index() * layout.segments() + s];
+                long bytesOffset = offset * precision.bytes;
+                long bytes = (long) count * precision.bytes;
+                if (precision == Precision.FP64) {
+                    Pointer p = Pointer.to(host).withByteOffset((long) done * Double.BYTES);
+                    if (write) {
+                        CL.clEnqueueWriteBuffer(queue, buffer, CL.CL_TRUE, bytesOffset, bytes, p, 0, null, null);
+                    } else {
+                        CL.clEnqueueReadBuffer(queue, buffer, CL.CL_TRUE, bytesOffset, bytes, p, 0, null, null);
+                    }
+                } else {
+                    float[] f = new float[count];
+                    if (write) {
+                        for (int i = 0; i < count; i++) {
+                            f[i] = (float) host[done + i];
+                        }
+                        CL.clEnqueueWriteBuffer(queue, buffer, CL.CL_TRUE, bytesOffset, bytes, Pointer.to(f), 0, null,
+                                null);
+                    } else {
+                        CL.clEnqueueReadBuffer(queue, buffer, CL.CL_TRUE, bytesOffset, bytes, Pointer.to(f), 0, null,
+                                null);
+                        for (int i = 0; i < count; i++) {
+                            host[done + i] = f[i];
+                        }
+                    }
+                }
+                done += count;
+            }
+        } catch (CLException e) {
+            throw failure(write ? "writing states" : "reading states", e);
+        }
+    }
+
+    @Override
+    public long[] histogram(Population population, double lo, double hi, int bins) {
+        checkOpen();
+        if (bins < 1 || !(hi > lo)) {
+            throw new IllegalArgumentException("histogram needs bins >= 1 and hi > lo: bins = " + bins + ", [" + lo
+                    + ", " + hi + ")");
+        }
+        long[] result = new long[bins + 2];
+        double scale = bins / (hi - lo);
+        long groups = Math.max(Math.min(HISTOGRAM_GROUPS, layout.groupsPerPopulation()),
+                StateLayout.ceilDiv(n, HISTOGRAM_MAX_RANGE));
+        long perGroup = StateLayout.ceilDiv(n, groups);
+        groups = StateLayout.ceilDiv(n, perGroup);
+        long local;
+        try {
+            local = Math.min(workGroupSize, Long.highestOneBit(kernelWorkGroupSize(histogramKernel)));
+        } catch (CLException e) {
+            throw failure("querying the histogram kernel", e);
+        }
+        int fit = (int) Math.min(1 << 16, (device.localMemory() - LOCAL_MEMORY_RESERVE) / Integer.BYTES);
+        int window = Math.min(bins + 2, options.histogramWindow() > 0 ? Math.min(options.histogramWindow(), fit) : fit);
+        cl_mem groupCounts = null;
+        try {
+            groupCounts = CL.clCreateBuffer(context, CL.CL_MEM_WRITE_ONLY, groups * window * Integer.BYTES, null, null);
+            int[] host = new int[(int) (groups * window)];
+            int k = stateArgs;
+            setInt(histogramKernel, k + 2, population.index());
+            setLong(histogramKernel, k + 3, perGroup);
+            setDouble(histogramKernel, k + 4, lo);
+            setDouble(histogramKernel, k + 5, hi);
+            setDouble(histogramKernel, k + 6, scale);
+            setInt(histogramKernel, k + 7, bins);
+            CL.clSetKernelArg(histogramKernel, k + 10, Sizeof.cl_mem, Pointer.to(groupCounts));
+            CL.clSetKernelArg(histogramKernel, k + 11, (long) window * Integer.BYTES, null);
+            for (int first = 0; first < bins + 2; first += window) {
+                int count = Math.min(window, bins + 2 - first);
+                setInt(histogramKernel, k + 8, first);
+                setInt(histogramKernel, k + 9, count);
+                CL.clEnqueueNDRangeKernel(queue, histogramKernel, 1, null, new long[]{groups * local},
+                        new long[]{local}, 0, null, null);
+                CL.clEnqueueReadBuffer(queue, groupCounts, CL.CL_TRUE, 0, groups * count * Integer.BYTES,
+                        Pointer.to(host), 0, null, null);
+                for (long g = 0; g < groups; g++) {
+                    for (int b = 0; b < count; b++) {
+                        result[first + b] += Integer.toUnsignedLong(host[(int) (g * count + b)]);
+                    }
+                }
+            }
+        } catch (CLException e) {
+            throw failure("computing a histogram", e);
+        } finally {
+            if (groupCounts != null) {
+                CL.clReleaseMemObject(groupCounts);
+            }
+        }
+        return result;
+    }
+
+    private void checkRange(long from, int length) {
+        if (from < 0 || length < 0 || from + length > n) {
+            throw new IndexOutOfBoundsException("neurons [" + from + ", " + (from + length) + ") of " + n);
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the OpenCL engine is closed");
+        }
+    }
+
+    /** An OpenCL error as a message for the user: out of resources says so, with the device's memory. */
+    private OpenClFailure failure(String during, CLException e) {
+        int status = e.getStatus();
+        String code = CL.stringFor_errorCode(status);
+        if (status == CL.CL_MEM_OBJECT_ALLOCATION_FAILURE || status == CL.CL_OUT_OF_RESOURCES
+                || status == CL.CL_OUT_OF_HOST_MEMORY) {
+            return new OpenClFailure(String.format(Locale.ROOT,
+                    "%s ran out of resources while %s (%s): n = %d per population, %s state, %s on the device of %s "
+                            + "global memory; lower --n, use --precision fp32, or lower memory_fraction in the host "
+                            + "profile", device.label(), during, code, n, precision.key,
+                    StateLayout.bytes(layout.deviceBytes()), StateLayout.bytes(device.globalMemory())), e);
+        }
+        return new OpenClFailure("OpenCL error on " + device.label() + " while " + during + ": " + code, e);
+    }
+
+    private void releaseKernels() {
+        for (cl_kernel k : new cl_kernel[]{initKernel, stepKernel, histogramKernel}) {
+            if (k != null) {
+                CL.clReleaseKernel(k);
+            }
+        }
+        initKernel = stepKernel = histogramKernel = null;
+        if (program != null) {
+            CL.clReleaseProgram(program);
+            program = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<RuntimeException> errors = new ArrayList<>();
+        List<cl_mem> buffers = new ArrayList<>(List.of(states));
+        buffers.add(partials);
+        buffers.add(planBuffer);
+        buffers.add(counts);
+        for (cl_mem m : buffers) {
+            if (m != null) {
+                try {
+                    CL.clReleaseMemObject(m);
+                } catch (CLException e) {
+                    errors.add(e);
+                }
+            }
+        }
+        try {
+            releaseKernels();
+            if (queue != null) {
+                CL.clReleaseCommandQueue(queue);
+            }
+            if (context != null) {
+                CL.clReleaseContext(context);
+            }
+        } catch (CLException e) {
+            errors.add(e);
+        }
+        queue = null;
+        context = null;
+        if (!errors.isEmpty()) {
+            throw failure("releasing the engine", (CLException) errors.get(0));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package org.balnet.sim.opencl;
+
+import org.balnet.model.BadInputException;
+import org.balnet.model.InputError;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.balnet.sim.opencl.HostProfileTest.fake;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Device choice over made-up device lists: no OpenCL needed. */
+class OpenClDevicesTest {
+    static final List<DeviceInfo> MACHINE = List.of(
+            fake(0, "Portable Computing Language", "pthread-skylake", HostProfile.DeviceType.CPU, true),
+            fake(1, "Intel(R) OpenCL Graphics", "Intel(R) Arc(TM) A770", HostProfile.DeviceType.GPU, false),
+            fake(2, "NVIDIA CUDA", "NVIDIA H200", HostProfile.DeviceType.GPU, true),
+            fake(3, "NVIDIA CUDA", "NVIDIA H200", HostProfile.DeviceType.GPU, true));
+
+    @Test
+    void autoTakesTheFirstGpuWithFp64ThenACpuDevice() {
+        HostProfile auto = HostProfile.load("auto");
+        assertEquals(2, OpenClDevices.select(MACHINE, auto, null, "--device").index());
+        assertEquals(0, OpenClDevices.select(MACHINE.subList(0, 2), auto, null, "--device").index());
+    }
+
+    @Test
+    void theProfileFiltersDevices() {
+        assertEquals(0, OpenClDevices.select(MACHINE, HostProfile.load("pocl-cpu"), null, "--device").index());
+        assertEquals(2, OpenClDevices.select(MACHINE, HostProfile.load("nvidia-h200"), null, "--device").index());
+        OpenClFailure e = assertThrows(OpenClFailure.class,
+                () -> OpenClDevices.select(MACHINE.subList(0, 2), HostProfile.load("nvidia-h200"), null, "--device"));
+        assertTrue(e.getMessage().contains("nvidia-h200") && e.getMessage().contains("without fp64"), e.getMessage());
+    }
+
+    @Test
+    void aSelectorIsAnIndexOrANameSubstring() {
+        HostProfile auto = HostProfile.load("auto");
+        assertEquals(3, OpenClDevices.select(MACHINE, auto, "3", "--device").index());
+        assertEquals(0, OpenClDevices.select(MACHINE, auto, "portable", "--device").index());
+        assertEquals(2, OpenClDevices.select(MACHINE, auto, "h200", "--device").index());
+        // An explicit device overrides the profile's conditions.
+        assertEquals(0, OpenClDevices.select(MACHINE, HostProfile.load("nvidia-h200"), "0", "--device").index());
+    }
+
+    @Test
+    void badSelectorsAreBadInput() {
+        HostProfile auto = HostProfile.load("auto");
+        BadInputException range = assertThrows(BadInputException.class,
+                () -> OpenClDevices.select(MACHINE, auto, "4", "BALNET_OPENCL_DEVICE"));
+        assertEquals(InputError.OUT_OF_RANGE, range.kind());
+        assertEquals("BALNET_OPENCL_DEVICE", range.key());
+        BadInputException name = assertThrows(BadInputException.class,
+                () -> OpenClDevices.select(MACHINE, auto, "MI300", "--device"));
+        assertEquals(InputError.UNKNOWN_CHOICE, name.kind());
+        assertTrue(name.getMessage().contains("[2] NVIDIA H200"), name.getMessage());
+        BadInputException noFp64 = assertThrows(BadInputException.class,
+                () -> OpenClDevices.select(MACHINE, auto, "arc", "--device"));
+        assertEquals(InputError.CONFLICT, noFp64.kind());
+        assertTrue(noFp64.getMessage().contains("fp64"), noFp64.getMessage());
+    }
+
+    @Test
+    void noDeviceAtAllIsARunTimeFailure() {
+        OpenClFailure e = assertThrows(OpenClFailure.class,
+                () -> OpenClDevices.select(List.of(), HostProfile.load("auto"), null, "--device"));
+        assertTrue(e.getMessage().contains("no OpenCL platform"), e.getMessage());
+    }
+}
