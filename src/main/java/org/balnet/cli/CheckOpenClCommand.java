@@ -13,7 +13,6 @@ import org.balnet.sim.opencl.OpenClDevices;
 import org.balnet.sim.opencl.OpenClEquivalence;
 import org.balnet.sim.opencl.OpenClFailure;
 import org.balnet.sim.opencl.SignalChaining;
-import org.balnet.sim.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -84,10 +83,7 @@ public final class CheckOpenClCommand implements Callable<Integer> {
         if (seed < 0) {
             throw InputError.outOfRange("--seed", seed, ">= 0");
         }
-        int k = threads != null ? threads : Backends.defaultThreads();
-        if (k < 1) {
-            throw InputError.outOfRange("--threads", k, ">= 1");
-        }
+        int k = RunOptions.threads(threads);
         Precision[] ps = precisions.stream().map(p -> Precision.fromKey(p, "--precision")).toArray(Precision[]::new);
         HostProfile profile = HostProfile.load(host);
         Scenario s = ScenarioLoader.load(scenario).withN(n);

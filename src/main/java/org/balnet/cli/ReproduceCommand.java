@@ -69,10 +69,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             throw InputError.outOfRange("--seed", seed, ">= 0");
         }
         Backends.check(backend);
-        int k = threads != null ? threads : Backends.defaultThreads();
-        if (k < 1) {
-            throw InputError.outOfRange("--threads", k, ">= 1");
-        }
+        int k = RunOptions.threads(threads);
         OutputDirectory.prepare(out, force);
         stdout.printf(Locale.ROOT, "reproducing Section 6 (mv-6.1, mv-6.2) at n = %d, %d replicas each%n", n, replicas);
         stdout.flush();

@@ -178,16 +178,27 @@ public final class RunOptions {
     private Resolved resolve(Scenario s) {
         Backends.check(backend);
         Precision p = precision != null ? Precision.fromKey(precision, "--precision") : hostProfile().precision();
+        int k = threads(threads);
+        checkImbalanceLimit(imbalanceLimit);
+        InitialPoint init = InitialPoint.resolve(s);
+        StepSize.Choice step = StepSize.choose(s, init.jacobian());
+        return new Resolved(s, init, step, p, k, imbalanceLimit);
+    }
+
+    /** The {@code --threads} value, all cores when absent; exit 2 below 1. */
+    static int threads(Integer threads) {
         int k = threads != null ? threads : Backends.defaultThreads();
         if (k < 1) {
             throw InputError.outOfRange("--threads", k, ">= 1");
         }
-        if (!(imbalanceLimit > 0) || Double.isInfinite(imbalanceLimit)) {
-            throw InputError.outOfRange("--imbalance-limit", imbalanceLimit, "a finite number > 0");
+        return k;
+    }
+
+    /** Exit 2 unless {@code --imbalance-limit} is a finite number above 0. */
+    static void checkImbalanceLimit(double limit) {
+        if (!(limit > 0) || Double.isInfinite(limit)) {
+            throw InputError.outOfRange("--imbalance-limit", limit, "a finite number > 0");
         }
-        InitialPoint init = InitialPoint.resolve(s);
-        StepSize.Choice step = StepSize.choose(s, init.jacobian());
-        return new Resolved(s, init, step, p, k, imbalanceLimit);
     }
 
     static double positive(String option, double x) {

@@ -181,13 +181,8 @@ public final class ValidateCommand implements Callable<Integer> {
         double[] times = gaussTimes == null ? new double[]{t} : parseTimes("--gauss-times", gaussTimes, t, every);
         Backends.check(backend);
         Precision p = Precision.fromKey(precision, "--precision");
-        int k = threads != null ? threads : Backends.defaultThreads();
-        if (k < 1) {
-            throw InputError.outOfRange("--threads", k, ">= 1");
-        }
-        if (!(imbalanceLimit > 0) || Double.isInfinite(imbalanceLimit)) {
-            throw InputError.outOfRange("--imbalance-limit", imbalanceLimit, "a finite number > 0");
-        }
+        int k = RunOptions.threads(threads);
+        RunOptions.checkImbalanceLimit(imbalanceLimit);
         // before anything is written: no balanced point, a step that does not divide the record interval, or
         // (explicit scheme) a step above the stability bound of the largest n is bad input, not a failed run
         InitialPoint initial = InitialPoint.resolve(s);

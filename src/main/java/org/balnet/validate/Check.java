@@ -19,6 +19,16 @@ public record Check(String name, String measured, String threshold, boolean pass
         return "| " + cell(name) + " | " + cell(measured) + " | " + cell(threshold) + " | **" + verdict() + "** |\n";
     }
 
+    /** The check for summary.json: name, measured, threshold, pass. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("name", name);
+        m.put("measured", measured);
+        m.put("threshold", threshold);
+        m.put("pass", pass);
+        return m;
+    }
+
     static String cell(String s) {
         return s.replace("|", "\\|");
     }

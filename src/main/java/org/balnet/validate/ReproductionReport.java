@@ -92,12 +92,7 @@ public final class ReproductionReport {
             sm.put("values", table);
             List<Object> checks = new ArrayList<>();
             for (Check k : s.checks()) {
-                Map<String, Object> km = new LinkedHashMap<>();
-                km.put("name", k.name());
-                km.put("measured", k.measured());
-                km.put("threshold", k.threshold());
-                km.put("pass", k.pass());
-                checks.add(km);
+                checks.add(k.toMap());
             }
             sm.put("checks", checks);
             scenarios.add(sm);

@@ -272,12 +272,7 @@ public final class ValidationReport {
         m.put("gaussianity", gs);
         List<Object> checks = new ArrayList<>();
         for (Check k : r.checks()) {
-            Map<String, Object> km = new LinkedHashMap<>();
-            km.put("name", k.name());
-            km.put("measured", k.measured());
-            km.put("threshold", k.threshold());
-            km.put("pass", k.pass());
-            checks.add(km);
+            checks.add(k.toMap());
         }
         m.put("checks", checks);
         m.put("versions", versions);
