@@ -81,11 +81,6 @@ public final class RateFunction {
         return amplitude * (family.gInf + offset);
     }
 
-    /** Largest |f'| over the real line: f' peaks at x = 0 for all three families. */
-    public double maxSlope() {
-        return Math.abs(derivative(0.0));
-    }
-
     /** f(x). */
     public double value(double x) {
         return amplitude * (g(slope * x) + offset);

@@ -38,7 +38,6 @@ public final class Runner {
         }
     }
 
-    private final double recordEvery;
     private final long stepsPerRecord;
     private final double imbalanceLimit;
     private final TimeGrid grid;
@@ -50,7 +49,6 @@ public final class Runner {
      * @param imbalanceLimit relative imbalance beyond which the run stops
      */
     public Runner(double recordEvery, long stepsPerRecord, double imbalanceLimit) {
-        this.recordEvery = recordEvery;
         this.stepsPerRecord = stepsPerRecord;
         this.imbalanceLimit = imbalanceLimit;
         this.grid = new TimeGrid(recordEvery);
@@ -118,11 +116,4 @@ public final class Runner {
         return this;
     }
 
-    public double recordEvery() {
-        return recordEvery;
-    }
-
-    public long stepsPerRecord() {
-        return stepsPerRecord;
-    }
 }

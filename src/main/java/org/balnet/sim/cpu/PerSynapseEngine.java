@@ -72,10 +72,4 @@ public final class PerSynapseEngine extends CpuEngine {
             counts[source] = total;
         }
     }
-
-    /** The step this engine was built for (its per-synapse means are h f). */
-    public double h() {
-        return h;
-    }
-
 }
