@@ -1,5 +1,6 @@
 package org.balnet.cli;
 
+import org.balnet.io.Sizes;
 import org.balnet.model.InputError;
 import org.balnet.sim.TrajectoryColumns;
 
@@ -59,15 +60,15 @@ final class DiskCheck {
         if (need.total() > free) {
             StringBuilder what = new StringBuilder();
             what.append(String.format(Locale.ROOT, "trajectory.csv: %d rows, up to %s", need.rows(),
-                    bytes(need.trajectoryBytes())));
+                    Sizes.bytes(need.trajectoryBytes())));
             if (need.checkpoints() > 0) {
                 what.append(String.format(Locale.ROOT, "; checkpoints: %d x %s", need.checkpoints(),
-                        bytes(need.checkpointBytes())));
+                        Sizes.bytes(need.checkpointBytes())));
             }
             throw InputError.TOO_LARGE.exception("--out", String.format(Locale.ROOT,
                     "--out %s: the run needs up to %s on disk (%s) but its file system has %s free; free some "
                             + "space, choose another --out, record less often (--record-every) or shorten the run "
-                            + "(--t-end)", dir, bytes(need.total()), what, bytes(free)));
+                            + "(--t-end)", dir, Sizes.bytes(need.total()), what, Sizes.bytes(free)));
         }
     }
 
@@ -88,21 +89,6 @@ final class DiskCheck {
         }
     }
 
-    static String bytes(long b) {
-        if (b == Long.MAX_VALUE) {
-            return "more than 8 EiB";
-        }
-        if (b >= 1L << 40) {
-            return String.format(Locale.ROOT, "%.2f TiB", b / (double) (1L << 40));
-        }
-        if (b >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.2f GiB", b / (double) (1L << 30));
-        }
-        if (b >= 1L << 20) {
-            return String.format(Locale.ROOT, "%.1f MiB", b / (double) (1L << 20));
-        }
-        return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
-    }
 
     private static long saturatedMultiply(long a, long b) {
         long hi = Math.multiplyHigh(a, b);

@@ -1,5 +1,6 @@
 package org.balnet.sim.cpu;
 
+import org.balnet.io.Sizes;
 import org.balnet.model.InputError;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
@@ -107,21 +108,15 @@ public class CpuEngine implements Engine {
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
         if (chunks > Integer.MAX_VALUE / (2 * PopulationSums.WIDTH) || needed + HEAP_MARGIN > available) {
             String alt = precision == Precision.FP64
-                    ? String.format(Locale.ROOT, "; fp32 would need %s", bytes(bytesNeeded(n, Precision.FP32)))
+                    ? String.format(Locale.ROOT, "; fp32 would need %s", Sizes.bytes(bytesNeeded(n, Precision.FP32)))
                     : "";
             throw InputError.TOO_LARGE.exception("--n", String.format(Locale.ROOT,
                     "n = %d per population needs %s of Java heap for the %s state, but only %s is available%s; "
                             + "raise the heap (java -Xmx...), lower --n, or use --backend opencl",
-                    n, bytes(needed), precision.key, bytes(available), alt));
+                    n, Sizes.bytes(needed), precision.key, Sizes.bytes(available), alt));
         }
     }
 
-    static String bytes(long b) {
-        if (b >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.2f GiB", b / (double) (1L << 30));
-        }
-        return String.format(Locale.ROOT, "%.1f MiB", b / (double) (1L << 20));
-    }
 
     @Override
     public String backend() {

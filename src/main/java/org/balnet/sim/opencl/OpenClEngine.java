@@ -1,5 +1,6 @@
 package org.balnet.sim.opencl;
 
+import org.balnet.io.Sizes;
 import org.balnet.model.InputError;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
@@ -216,14 +217,14 @@ public final class OpenClEngine implements Engine {
             String alt = "";
             if (precision == Precision.FP64) {
                 long fp32 = bytesNeeded(Precision.FP32);
-                alt = String.format(Locale.ROOT, "; fp32 would need %s%s", StateLayout.bytes(fp32),
+                alt = String.format(Locale.ROOT, "; fp32 would need %s%s", Sizes.bytes(fp32),
                         fp32 <= allowed ? " (fits: --precision fp32)" : "");
             }
             throw InputError.TOO_LARGE.exception("--n", String.format(Locale.ROOT,
                     "n = %d per population needs %s of device memory for the %s state on %s, but host profile %s "
                             + "allows %s (%.0f%% of its %s)%s; lower --n, use another device or --backend cpu",
-                    n, StateLayout.bytes(needed), precision.key, device.label(), profile.name(),
-                    StateLayout.bytes(allowed), 100 * profile.memoryFraction(), StateLayout.bytes(device.globalMemory()),
+                    n, Sizes.bytes(needed), precision.key, device.label(), profile.name(),
+                    Sizes.bytes(allowed), 100 * profile.memoryFraction(), Sizes.bytes(device.globalMemory()),
                     alt));
         }
     }
@@ -583,7 +584,7 @@ public final class OpenClEngine implements Engine {
                     "%s ran out of resources while %s (%s): n = %d per population, %s state, %s on the device of %s "
                             + "global memory; lower --n, use --precision fp32, or lower memory_fraction in the host "
                             + "profile", device.label(), during, code, n, precision.key,
-                    StateLayout.bytes(layout.deviceBytes()), StateLayout.bytes(device.globalMemory())), e);
+                    Sizes.bytes(layout.deviceBytes()), Sizes.bytes(device.globalMemory())), e);
         }
         return new OpenClFailure("OpenCL error on " + device.label() + " while " + during + ": " + code, e);
     }

@@ -1,5 +1,6 @@
 package org.balnet.sim.opencl;
 
+import org.balnet.io.Sizes;
 import org.balnet.model.InputError;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
@@ -63,7 +64,7 @@ public record StateLayout(long n, Precision precision, long tile, long groupsPer
             throw InputError.TOO_LARGE.exception("--n", String.format(Locale.ROOT,
                     "n = %d per population in %s needs %d buffers per population of at most %s each (the "
                             + "device's largest allocation); balnet splits a population over at most %d",
-                    n, precision.key, segments, bytes(maxAllocation), MAX_SEGMENTS));
+                    n, precision.key, segments, Sizes.bytes(maxAllocation), MAX_SEGMENTS));
         }
         return new StateLayout(n, precision, tile, groups, segmentLength, (int) segments);
     }
@@ -134,11 +135,4 @@ public record StateLayout(long n, Precision precision, long tile, long groupsPer
         return (a + b - 1) / b;
     }
 
-    /** Bytes in GiB or MiB, for messages. */
-    static String bytes(long b) {
-        if (b >= 1L << 30) {
-            return String.format(Locale.ROOT, "%.2f GiB", b / (double) (1L << 30));
-        }
-        return String.format(Locale.ROOT, "%.1f MiB", b / (double) (1L << 20));
-    }
 }
