@@ -254,7 +254,11 @@ public final class ScenarioLoader {
         return (TomlTable) o;
     }
 
-    private static void checkKeys(TomlTable table, String prefix, Set<String> allowed) {
+    /**
+     * Refuses a key of {@code table} that is not in {@code allowed} (UNKNOWN_KEY naming prefix + key and
+     * the keys allowed there): a typo must not be silently ignored. Host profiles use it too.
+     */
+    public static void checkKeys(TomlTable table, String prefix, Set<String> allowed) {
         for (String k : table.keySet()) {
             if (!allowed.contains(k)) {
                 throw InputError.UNKNOWN_KEY.exception(prefix + k, prefix + k,

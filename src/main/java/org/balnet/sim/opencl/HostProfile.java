@@ -1,6 +1,7 @@
 package org.balnet.sim.opencl;
 
 import org.balnet.model.InputError;
+import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.Precision;
 import org.balnet.sim.cpu.CpuEngine;
 import org.tomlj.Toml;
@@ -147,7 +148,7 @@ public record HostProfile(String name, String description, String source, String
                     .collect(Collectors.joining("; "));
             throw InputError.SYNTAX.exception("--host", source, errors);
         }
-        checkKeys(toml, "host.", TOP_KEYS);
+        ScenarioLoader.checkKeys(toml, "host.", TOP_KEYS);
         String name = toml.contains("name") ? string(toml, "host.", "name") : defaultName;
         String description = toml.contains("description") ? string(toml, "host.", "description") : "";
 
@@ -156,7 +157,7 @@ public record HostProfile(String name, String description, String source, String
         DeviceType type = DeviceType.ANY;
         TomlTable d = optionalTable(toml, "device");
         if (d != null) {
-            checkKeys(d, "host.device.", DEVICE_KEYS);
+            ScenarioLoader.checkKeys(d, "host.device.", DEVICE_KEYS);
             platform = d.contains("platform") ? string(d, "host.device.", "platform") : "";
             device = d.contains("name") ? string(d, "host.device.", "name") : "";
             if (d.contains("type")) {
@@ -170,7 +171,7 @@ public record HostProfile(String name, String description, String source, String
         double fraction = 0.9;
         TomlTable r = optionalTable(toml, "run");
         if (r != null) {
-            checkKeys(r, "host.run.", RUN_KEYS);
+            ScenarioLoader.checkKeys(r, "host.run.", RUN_KEYS);
             if (r.contains("precision")) {
                 precision = Precision.fromKey(string(r, "host.run.", "precision"), "host.run.precision");
             }
@@ -215,15 +216,6 @@ public record HostProfile(String name, String description, String source, String
             throw InputError.WRONG_TYPE.exception("host." + key, "host." + key, o, "a section [" + key + "]");
         }
         return (TomlTable) o;
-    }
-
-    private static void checkKeys(TomlTable table, String prefix, Set<String> allowed) {
-        for (String k : table.keySet()) {
-            if (!allowed.contains(k)) {
-                throw InputError.UNKNOWN_KEY.exception(prefix + k, prefix + k,
-                        allowed.stream().map(a -> prefix + a).collect(Collectors.joining(", ")));
-            }
-        }
     }
 
     private static String string(TomlTable t, String prefix, String key) {
