@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 /** {@code balnet bench}: throughput of the time step, as one JSON line. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time the simulation step: S steps after a warm-up, repeated; prints one JSON line with",
-                "backend, device, n, precision, steps, repeats, seconds per step and neuron_steps_per_s",
+                "backend, device, n, precision, sampler, steps, repeats, seconds per step and neuron_steps_per_s",
                 "(2n * steps / seconds, median of the repeats)."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
@@ -77,6 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
         line.put("scenario", scenario.name());
         line.put("n", scenario.n());
         line.put("precision", r.precision().key);
+        line.put("sampler", r.sampler().key);
         line.put("scheme", scenario.run().scheme().key);
         line.put("threads", r.threads());
         line.put("steps", steps);

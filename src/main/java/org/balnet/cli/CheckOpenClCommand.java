@@ -13,7 +13,9 @@ import org.balnet.sim.opencl.OpenClDevices;
 import org.balnet.sim.opencl.OpenClEquivalence;
 import org.balnet.sim.opencl.OpenClFailure;
 import org.balnet.sim.opencl.SignalChaining;
+import org.balnet.rng.Sampler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,7 +28,7 @@ import java.util.concurrent.Callable;
 @Command(name = "check-opencl", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Check that the OpenCL backend reproduces the Java engine on a device: the same scenario and",
                 "seed on both; for the first steps every neuron's Poisson counts must be identical (both engines",
-                "take the same plans), then both run free and v-hat, K-hat must agree to 1e-12 relative (fp64;",
+                "take the same plans; one more step at lambda up to 1e7, the tables of n = 1e9), then both run free and v-hat, K-hat must agree to 1e-12 relative (fp64;",
                 "1e-7 in fp32; the bound is for n = 1e5 and 100 steps: rounding differences grow with n and",
                 "time in the transient, so a larger --n may exceed it with nothing wrong). Prints the largest",
                 "differences.",
@@ -54,6 +56,9 @@ public final class CheckOpenClCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "RNG seed (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Mixin
+    SamplerOption sampler = new SamplerOption();
 
     @Option(names = "--device", paramLabel = "D", description = "OpenCL device: index or name substring.")
     String device;
@@ -85,6 +90,7 @@ public final class CheckOpenClCommand implements Callable<Integer> {
         }
         int k = RunOptions.threads(threads);
         Precision[] ps = precisions.stream().map(p -> Precision.fromKey(p, "--precision")).toArray(Precision[]::new);
+        Sampler sm = sampler.resolve("opencl");
         HostProfile profile = HostProfile.load(host);
         Scenario s = ScenarioLoader.load(scenario).withN(n);
         InitialPoint init = InitialPoint.resolve(s);
@@ -96,9 +102,9 @@ public final class CheckOpenClCommand implements Callable<Integer> {
             SignalChaining.warning(devices).ifPresent(w -> spec.commandLine().getErr().println(w));
             DeviceInfo d = OpenClDevices.select(devices, profile, request.selector(), request.selectorSource());
             for (Precision p : ps) {
-                out.printf("check-opencl: %s, seed %d, h = %s, %s%n", s.name(), seed, h, p.key);
+                out.printf("check-opencl: %s, seed %d, h = %s, %s, sampler %s%n", s.name(), seed, h, p.key, sm.key);
                 out.flush();
-                OpenClEquivalence.Report r = OpenClEquivalence.run(s, init.mean(), h, p, seed, d, profile,
+                OpenClEquivalence.Report r = OpenClEquivalence.run(s, init.mean(), h, p, seed, sm, d, profile,
                         lockstepSteps, steps, k);
                 out.println(r.describe());
                 out.flush();

@@ -9,7 +9,9 @@ import org.balnet.validate.Check;
 import org.balnet.validate.Reproduction;
 import org.balnet.validate.ReproductionReport;
 import org.balnet.validate.Validation;
+import org.balnet.rng.Sampler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,6 +46,9 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = "Simulation backend, as balnet simulate takes it (default: ${DEFAULT-VALUE}).")
     String backend;
 
+    @Mixin
+    SamplerOption sampler = new SamplerOption();
+
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "Base seed of the replicas (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -69,13 +74,14 @@ public final class ReproduceCommand implements Callable<Integer> {
             throw InputError.outOfRange("--seed", seed, ">= 0");
         }
         Backends.check(backend);
+        Sampler sm = sampler.resolve(backend);
         int k = RunOptions.threads(threads);
         OutputDirectory.prepare(out, force);
         stdout.printf(Locale.ROOT, "reproducing Section 6 (mv-6.1, mv-6.2) at n = %d, %d replicas each%n", n, replicas);
         stdout.flush();
         Reproduction.Result result;
         try {
-            result = Reproduction.run(new Reproduction.Config(n, replicas, seed, backend, k, Validation.DEFAULT_ALPHA),
+            result = Reproduction.run(new Reproduction.Config(n, replicas, seed, backend, sm, k, Validation.DEFAULT_ALPHA),
                     stderr);
         } catch (LimitFailure e) {
             throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);

@@ -4,6 +4,7 @@ import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.model.Scheme;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
@@ -14,6 +15,7 @@ import org.balnet.sim.opencl.DeviceRequest;
 import org.balnet.sim.opencl.HostProfile;
 import org.balnet.sim.opencl.OpenClDevices;
 import org.balnet.sim.opencl.OpenClFailure;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
@@ -47,6 +49,9 @@ public final class RunOptions {
             description = "auto, cpu, opencl or per-synapse; auto takes an OpenCL GPU, else an OpenCL CPU device, "
                     + "else cpu (default: ${DEFAULT-VALUE}).")
     String backend;
+
+    @Mixin
+    SamplerOption sampler = new SamplerOption();
 
     @Option(names = "--precision", paramLabel = "P",
             description = "State precision: fp64 or fp32 (default: the host profile's, fp64 in the built-in ones).")
@@ -83,7 +88,7 @@ public final class RunOptions {
 
     /** The resolved run. */
     public record Resolved(Scenario scenario, InitialPoint initial, StepSize.Choice step, Precision precision,
-                           int threads, double imbalanceLimit) {
+                           Sampler sampler, int threads, double imbalanceLimit) {
     }
 
     /** The host profile of {@code --host} (exit 2 for an unknown name or a bad file). */
@@ -98,7 +103,7 @@ public final class RunOptions {
      * @throws RunFailure (exit 1) when OpenCL was asked for and cannot run
      */
     public Engine createEngine(Resolved r, PrintWriter log) {
-        return createEngine(backend, r.scenario(), r.precision(), r.threads(), r.step().h(), log);
+        return createEngine(backend, r.scenario(), r.precision(), r.sampler(), r.threads(), r.step().h(), log);
     }
 
     /**
@@ -107,10 +112,11 @@ public final class RunOptions {
      *
      * @throws RunFailure (exit 1) when OpenCL was asked for and cannot run
      */
-    public Engine createEngine(String backendName, Scenario s, Precision p, int threads, double h, PrintWriter log) {
+    public Engine createEngine(String backendName, Scenario s, Precision p, Sampler sampler, int threads, double h,
+                               PrintWriter log) {
         DeviceRequest request = DeviceRequest.of(hostProfile(), device);
         try {
-            return Backends.create(backendName, s, p, s.run().seed(), threads, h, request, log);
+            return Backends.create(backendName, s, p, s.run().seed(), sampler, threads, h, request, log);
         } catch (OpenClFailure e) {
             throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
@@ -178,11 +184,12 @@ public final class RunOptions {
     private Resolved resolve(Scenario s) {
         Backends.check(backend);
         Precision p = precision != null ? Precision.fromKey(precision, "--precision") : hostProfile().precision();
+        Sampler sm = sampler.resolve(backend);
         int k = threads(threads);
         checkImbalanceLimit(imbalanceLimit);
         InitialPoint init = InitialPoint.resolve(s);
         StepSize.Choice step = StepSize.choose(s, init.jacobian());
-        return new Resolved(s, init, step, p, k, imbalanceLimit);
+        return new Resolved(s, init, step, p, sm, k, imbalanceLimit);
     }
 
     /** The {@code --threads} value, all cores when absent; exit 2 below 1. */

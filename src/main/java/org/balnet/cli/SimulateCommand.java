@@ -7,6 +7,8 @@ import org.balnet.io.OutputDirectory;
 import org.balnet.io.TimeGrid;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
+import org.balnet.rng.CounterRng;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Observables;
@@ -195,6 +197,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Precision askedPrecision = parsed.hasMatchedOption("--precision")
                 ? Precision.fromKey(options.precision, "--precision") : null;
         String askedBackend = parsed.hasMatchedOption("--backend") ? Backends.check(options.backend) : null;
+        Sampler askedSampler = options.sampler.given() ? Sampler.fromKey(options.sampler.sampler, "--sampler") : null;
 
         CheckpointStore store = new CheckpointStore(resume);
         Scenario saved = store.loadScenario();
@@ -226,7 +229,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 Path file = readable.get(i);
                 CheckpointFile.Header header = headers.get(i);
                 Checkpoint c = header.checkpoint();
-                c.requireSettings(file.toString(), r.step().h(), askedPrecision, askedBackend);
+                c.requireSettings(file.toString(), r.step().h(), askedPrecision, askedBackend, askedSampler);
                 if (c.step() > r.step().totalSteps()) {
                     throw InputError.outOfRange("--t-end", Json.number(r.scenario().run().tEnd()), String.format(
                             Locale.ROOT, "at least the time of the newest checkpoint, t = %s (a resumed run goes "
@@ -275,8 +278,8 @@ public final class SimulateCommand implements Callable<Integer> {
         run.dir = resume;
         run.store = store;
         run.scenario = r.scenario();
-        run.resolved = new RunOptions.Resolved(r.scenario(), r.initial(), r.step(), c.precision(), r.threads(),
-                limitGiven ? r.imbalanceLimit() : c.imbalanceLimit());
+        run.resolved = new RunOptions.Resolved(r.scenario(), r.initial(), r.step(), c.precision(), c.sampler(),
+                r.threads(), limitGiven ? r.imbalanceLimit() : c.imbalanceLimit());
         run.imbalanceLimit = run.resolved.imbalanceLimit();
         run.scenarioHash = c.scenarioHash();
         run.checkpointEverySteps = checkpointEvery != null ? checkpointSteps(checkpointEvery, run.scenario, r)
@@ -292,7 +295,8 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         DiskCheck.require(resume, new DiskCheck.Need(rows, CheckpointFile.sizeEstimate(c.n(), c.precision()),
                 run.checkpointEverySteps > 0 ? CheckpointStore.GENERATIONS : 1, existing));
-        run.engine = options.createEngine(c.backend(), run.scenario, c.precision(), r.threads(), r.step().h(), stderr);
+        run.engine = options.createEngine(c.backend(), run.scenario, c.precision(), c.sampler(), r.threads(),
+                r.step().h(), stderr);
         return run;
     }
 
@@ -347,6 +351,8 @@ public final class SimulateCommand implements Callable<Integer> {
         m.put("backend", run.engine.backend());
         m.put("device", run.engine.device());
         m.put("precision", r.precision().key);
+        m.put("sampler", run.engine.sampler().key);
+        m.put("counter_layout", CounterRng.LAYOUT_VERSION);
         m.put("scheme", run.scenario.run().scheme().key);
         m.put("h", r.step().h());
         m.put("explicit_stability_bound", r.step().explicitBound());
@@ -501,7 +507,7 @@ public final class SimulateCommand implements Callable<Integer> {
         Checkpoint c = new Checkpoint(run.scenario.n(), r.precision(), engine.backend(), run.scenario.run().scheme(),
                 run.scenario.run().seed(), r.step().h(), run.scenarioHash, run.imbalanceLimit,
                 run.checkpointEverySteps, run.csv.length(), run.csv.checksum(), Version.version(),
-                run.sim.observables());
+                run.sim.observables(), engine.sampler(), CounterRng.LAYOUT_VERSION);
         run.lastCheckpoint = run.store.write(c, engine);
         run.lastCheckpointStep = c.step();
         run.lastCheckpointTime = c.time();

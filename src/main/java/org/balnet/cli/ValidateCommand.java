@@ -16,6 +16,7 @@ import org.balnet.validate.Check;
 import org.balnet.validate.Validation;
 import org.balnet.validate.ValidationReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,6 +80,9 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
             description = "Simulation backend, as balnet simulate takes it (default: ${DEFAULT-VALUE}).")
     String backend;
+
+    @Mixin
+    SamplerOption sampler = new SamplerOption();
 
     @Option(names = "--precision", paramLabel = "P", defaultValue = "fp64",
             description = "State precision: fp64 or fp32 (default: ${DEFAULT-VALUE}).")
@@ -189,7 +193,8 @@ public final class ValidateCommand implements Callable<Integer> {
         for (long size : n) {
             StepSize.choose(s.withN(size), initial.jacobian());
         }
-        return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, k, t0, times, alpha, imbalanceLimit);
+        return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, sampler.resolve(backend), k, t0, times,
+                alpha, imbalanceLimit);
     }
 
     /**

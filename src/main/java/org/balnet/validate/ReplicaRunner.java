@@ -3,6 +3,7 @@ package org.balnet.validate;
 import org.balnet.io.TimeGrid;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
@@ -31,12 +32,13 @@ public final class ReplicaRunner {
      * @param initial        the balanced initial point of the scenario (the same for every n)
      * @param backend        backend name as {@link Backends#create} takes it
      * @param precision      state precision
+     * @param sampler        how the spike counts are drawn
      * @param threads        CPU threads of the engine
      * @param imbalanceLimit relative imbalance at which the run stops (the simulator's departure test)
      * @param histogramRows  record indices k (t = k D) at which to histogram both populations
      */
-    public record Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision, int threads,
-                       double imbalanceLimit, long[] histogramRows) {
+    public record Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision, Sampler sampler,
+                       int threads, double imbalanceLimit, long[] histogramRows) {
     }
 
     /** A log that drops everything: the backend's "auto chose ..." line is worth reading once, not per replica. */
@@ -65,8 +67,8 @@ public final class ReplicaRunner {
         Runner.Outcome outcome;
         String backend;
         String device;
-        try (Engine engine = Backends.create(spec.backend(), s, spec.precision(), settings.seed(), spec.threads(),
-                step.h(), log);
+        try (Engine engine = Backends.create(spec.backend(), s, spec.precision(), settings.seed(), spec.sampler(),
+                spec.threads(), step.h(), log);
              Simulation sim = new Simulation(s, engine, settings.scheme(), step.h(), spec.initial().mean())) {
             backend = engine.backend();
             device = engine.device();

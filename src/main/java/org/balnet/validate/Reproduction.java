@@ -7,6 +7,7 @@ import org.balnet.limit.LimitSolver;
 import org.balnet.limit.Trajectory;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
@@ -51,10 +52,12 @@ public final class Reproduction {
      * @param replicas runs per scenario (the first is the one drawn)
      * @param baseSeed seed the replicas' keys derive from
      * @param backend  backend name
+     * @param sampler  how the spike counts are drawn
      * @param threads  engine threads
      * @param alpha    family-wise alpha of the Gaussianity checks
      */
-    public record Config(long n, int replicas, long baseSeed, String backend, int threads, double alpha) {
+    public record Config(long n, int replicas, long baseSeed, String backend, Sampler sampler, int threads,
+                         double alpha) {
     }
 
     /**
@@ -116,7 +119,7 @@ public final class Reproduction {
                 Scenario s = base.withRun(new Scenario.RunSettings(T_END, OptionalDouble.empty(), RECORD_EVERY, seed,
                         base.run().scheme()));
                 SimulatedRun run = ReplicaRunner.run(new ReplicaRunner.Spec(s, initial, c.backend(), Precision.FP64,
-                        c.threads(), org.balnet.sim.Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{lastRow}), r,
+                        c.sampler(), c.threads(), org.balnet.sim.Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{lastRow}), r,
                         results.isEmpty() && r == 0 ? log : ReplicaRunner.QUIET);
                 runs.add(run);
                 for (StateHistogram h : run.histograms()) {

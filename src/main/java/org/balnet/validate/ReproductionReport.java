@@ -85,6 +85,7 @@ public final class ReproductionReport {
             sm.put("seeds", s.runs().stream().map(SimulatedRun::seed).toList());
             sm.put("h", s.runs().get(0).h());
             sm.put("backend", s.runs().get(0).backend());
+            sm.put("sampler", r.config().sampler().key);
             List<Object> table = new ArrayList<>();
             for (double t : Reproduction.TABLE_TIMES) {
                 table.add(tableRow(s, t));
@@ -142,8 +143,9 @@ public final class ReproductionReport {
         md.append(String.format(Locale.ROOT, "- n = %d neurons per population (the paper's n_e = n_i = 5000), T = 5, "
                         + "%d replicas per scenario (seeds from base seed %d; the figures draw the first, as the paper "
                         + "draws one realisation)%n", r.config().n(), r.config().replicas(), r.config().baseSeed()));
-        md.append(String.format(Locale.ROOT, "- backend %s (%s), fp64, semi-implicit, h = %s, recorded every %s%n",
-                any.backend(), any.device(), Validation.fmt(any.h()), Validation.fmt(Reproduction.RECORD_EVERY)));
+        md.append(String.format(Locale.ROOT, "- backend %s (%s), fp64, sampler %s, semi-implicit, h = %s, recorded every "
+                        + "%s%n", any.backend(), any.device(), r.config().sampler().key, Validation.fmt(any.h()),
+                Validation.fmt(Reproduction.RECORD_EVERY)));
         md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s (solving and simulating)%n%n",
                 ValidationReport.versionsText(versions), r.wallSeconds()));
         md.append("Three curves per panel: the simulation (one replica), the hydrodynamic limit of Lemma 4.2 "

@@ -7,6 +7,7 @@ import org.balnet.limit.LimitRow;
 import org.balnet.limit.LimitSolver;
 import org.balnet.limit.Trajectory;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 
@@ -52,6 +53,7 @@ public final class Validation {
      * @param baseSeed       the seed every replica's key derives from ({@link ReplicaSeeds})
      * @param backend        backend name
      * @param precision      state precision
+     * @param sampler        how the spike counts are drawn
      * @param threads        engine threads
      * @param from           start of the error window (the window is [from, T])
      * @param histogramTimes times at which to test Gaussianity (multiples of record_every in (0, T])
@@ -59,8 +61,8 @@ public final class Validation {
      * @param imbalanceLimit relative imbalance at which a run stops
      */
     public record Config(Scenario scenario, long[] sizes, int replicas, long baseSeed, String backend,
-                         Precision precision, int threads, double from, double[] histogramTimes, double alpha,
-                         double imbalanceLimit) {
+                         Precision precision, Sampler sampler, int threads, double from, double[] histogramTimes,
+                         double alpha, double imbalanceLimit) {
         public double tEnd() {
             return scenario.run().tEnd();
         }
@@ -189,7 +191,7 @@ public final class Validation {
                 Scenario.RunSettings rs = base.run();
                 Scenario s = base.withN(n).withRun(new Scenario.RunSettings(tEnd, rs.dt(), every, seed, rs.scheme()));
                 SimulatedRun run = ReplicaRunner.run(new ReplicaRunner.Spec(s, initial, c.backend(), c.precision(),
-                        c.threads(), c.imbalanceLimit(), histogramRows), r,
+                        c.sampler(), c.threads(), c.imbalanceLimit(), histogramRows), r,
                         sizes.isEmpty() && r == 0 ? log : ReplicaRunner.QUIET);
                 RunResult rr = new RunResult(run,
                         TheoremError.sup(run, limit, c.from(), limitUntil),

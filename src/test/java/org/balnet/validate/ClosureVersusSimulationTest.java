@@ -8,6 +8,7 @@ import org.balnet.limit.Trajectory;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
@@ -51,7 +52,7 @@ class ClosureVersusSimulationTest {
         for (int r = 0; r < replicas; r++) {
             Scenario s = base.withRun(new Scenario.RunSettings(T_END, OptionalDouble.of(H), 0.01,
                     ReplicaSeeds.of(11, n, r), base.run().scheme()));
-            SimulatedRun run = ReplicaRunner.run(new ReplicaRunner.Spec(s, init, "cpu", Precision.FP64, 2,
+            SimulatedRun run = ReplicaRunner.run(new ReplicaRunner.Spec(s, init, "cpu", Precision.FP64, Sampler.DEFAULT, 2,
                     Simulation.DEFAULT_IMBALANCE_LIMIT, new long[0]), r, ReplicaRunner.QUIET);
             assertTrue(run.completed() && run.rows() == rows, "run " + r + " ended early: " + run.message());
             for (int k = 0; k < rows; k++) {

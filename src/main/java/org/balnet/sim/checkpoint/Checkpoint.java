@@ -4,6 +4,7 @@ import org.balnet.io.Json;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.Scheme;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Observables;
 import org.balnet.sim.Precision;
 
@@ -37,13 +38,16 @@ import java.util.Map;
  * @param checkpointEverySteps steps between periodic checkpoints, 0 when the run had none
  * @param trajectoryLength     bytes of trajectory.csv that belong to the run up to this step
  * @param trajectoryChecksum   CRC32C of those bytes
- * @param balnetVersion        version that wrote the file (for people; not checked)
+ * @param balnetVersion        version that wrote the file (for people, and for the message that refuses a
+ *                             checkpoint of another counter layout)
  * @param observables          the observables of the step the state is at
+ * @param sampler              how the run draws its spike counts
+ * @param counterLayout        the counter layout of its random numbers ({@link org.balnet.rng.CounterRng#LAYOUT_VERSION})
  */
 public record Checkpoint(long n, Precision precision, String backend, Scheme scheme, long seed, double h,
                          String scenarioHash, double imbalanceLimit, long checkpointEverySteps,
                          long trajectoryLength, long trajectoryChecksum, String balnetVersion,
-                         Observables observables) {
+                         Observables observables, Sampler sampler, int counterLayout) {
 
     /** Steps taken at the checkpoint. */
     public long step() {
@@ -79,7 +83,7 @@ public record Checkpoint(long n, Precision precision, String backend, Scheme sch
 
     /**
      * Refuses (exit 2, CONFLICT) a checkpoint that does not belong to the run about to continue: the
-     * scenario, n, seed, scheme or step differ, or an explicitly requested precision or backend does.
+     * scenario, n, seed, scheme or step differ, or an explicitly requested precision, backend or sampler does.
      * These are mismatches a user causes (an edited scenario.toml, a checkpoint copied from another
      * run, a different option), not damage: the file itself passed its checksum.
      *
@@ -88,10 +92,12 @@ public record Checkpoint(long n, Precision precision, String backend, Scheme sch
      * @param h         the step that scenario resolves to
      * @param precision the precision asked for with --precision, or null
      * @param backend   the backend asked for with --backend, or null
+     * @param sampler   the sampler asked for with --sampler, or null
      */
-    public void requireMatches(String file, Scenario scenario, double h, Precision precision, String backend) {
+    public void requireMatches(String file, Scenario scenario, double h, Precision precision, String backend,
+                               Sampler sampler) {
         requireScenario(file, scenario);
-        requireSettings(file, h, precision, backend);
+        requireSettings(file, h, precision, backend, sampler);
     }
 
     /**
@@ -119,8 +125,8 @@ public record Checkpoint(long n, Precision precision, String backend, Scheme sch
         }
     }
 
-    /** The settings part of {@link #requireMatches}: h, and precision and backend when asked for. */
-    public void requireSettings(String file, double h, Precision precision, String backend) {
+    /** The settings part of {@link #requireMatches}: h, and precision, backend and sampler when asked for. */
+    public void requireSettings(String file, double h, Precision precision, String backend, Sampler sampler) {
         if (Double.doubleToLongBits(h) != Double.doubleToLongBits(this.h)) {
             throw mismatch(file, "it has h = " + this.h + ", but the run's settings give h = " + h);
         }
@@ -134,6 +140,12 @@ public record Checkpoint(long n, Precision precision, String backend, Scheme sch
                     "--backend = %s, but the checkpoint %s was written by backend %s; a resumed run keeps its "
                             + "backend so that it draws the same numbers (drop --backend)", backend, file,
                     this.backend));
+        }
+        if (sampler != null && sampler != this.sampler) {
+            throw InputError.CONFLICT.exception("--sampler", String.format(Locale.ROOT,
+                    "--sampler = %s, but the checkpoint %s was written with sampler %s; a resumed run keeps its "
+                            + "sampler so that it draws the same numbers (drop --sampler)", sampler.key, file,
+                    this.sampler.key));
         }
     }
 

@@ -5,6 +5,8 @@ import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
 import org.balnet.model.Population;
 import org.balnet.model.Scheme;
+import org.balnet.rng.CounterRng;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Observables;
 import org.balnet.sim.Precision;
@@ -27,18 +29,19 @@ import java.util.Locale;
 import java.util.zip.CRC32C;
 
 /**
- * The binary checkpoint format, version 1. All integers and floating-point numbers big-endian;
+ * The binary checkpoint format, version 2. All integers and floating-point numbers big-endian;
  * doubles as their raw IEEE bits, so every value reads back exactly.
  *
  * <pre>
  * offset      size      content
  * 0           8         magic "BALNETCK"
- * 8           4         format version (1)
+ * 8           4         format version (2)
  * 12          4         header length H
  * 16          H         header: n (i64), precision, backend, scheme (UTF), seed (i64), h (f64),
  *                       scenario hash (UTF), imbalance limit (f64), checkpoint every steps (i64),
  *                       trajectory length (i64), trajectory CRC32C (i64), balnet version (UTF),
- *                       observables: step (i64), time, v[e,i], K[e,i], Q[ee,ei,ie,ii], F[e,i], J[ee,ei,ie,ii] (f64)
+ *                       observables: step (i64), time, v[e,i], K[e,i], Q[ee,ei,ie,ii], F[e,i], J[ee,ei,ie,ii] (f64),
+ *                       sampler (UTF), counter layout (i32)
  * 16+H        4         CRC32C of bytes [0, 16+H)
  * 20+H        n*b       states of population e, neuron 0 .. n-1 (b = 4: float, fp32; b = 8: double, fp64)
  * 20+H+n*b    n*b       states of population i
@@ -46,7 +49,10 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * The header has its own checksum so that a damaged header is reported as damage, never read as a
- * checkpoint of another run. Later format versions keep the preamble (magic, version, header length),
+ * checkpoint of another run. Version 1 (balnet 0.1.0) had the same header without the sampler and
+ * the counter layout: its runs drew counter layout 1's numbers, which this balnet does not draw, so
+ * such a checkpoint is refused (exit 2) naming the balnet version that wrote it, never continued with
+ * other numbers; so is a version-2 checkpoint of another counter layout. Later format versions keep the preamble (magic, version, header length),
  * the header and its checksum, so that any version can be recognised and refused by name. The states are streamed through a buffer of {@link #CHUNK_NEURONS}
  * neurons in both directions: a checkpoint of 10^9 neurons never needs a second copy of the state.
  * The format uses only {@link Engine#readState} and {@link Engine#writeState}, so it is the same for
@@ -54,7 +60,9 @@ import java.util.zip.CRC32C;
  */
 public final class CheckpointFile {
     /** Format version written and read. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The format of balnet 0.1.0: read only to say which balnet wrote it. */
+    static final int VERSION_WITHOUT_LAYOUT = 1;
     /** Neurons per read/write buffer: 8 MiB of doubles plus 8 MiB of bytes at fp64. */
     public static final int CHUNK_NEURONS = 1 << 20;
 
@@ -161,6 +169,8 @@ public final class CheckpointFile {
                 writeDouble(d, row[0]);
                 writeDouble(d, row[1]);
             }
+            d.writeUTF(c.sampler().key);
+            d.writeInt(c.counterLayout());
         } catch (IOException e) {
             throw new IllegalStateException("in-memory stream", e);
         }
@@ -212,12 +222,20 @@ public final class CheckpointFile {
                 throw damaged(file, String.format(Locale.ROOT, "its header checksum does not match "
                         + "(CRC32C %08x, stored %08x)", (int) crc.getValue(), stored));
             }
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_LAYOUT) {
                 throw InputError.CONFLICT.exception("--resume", String.format(Locale.ROOT,
                         "--resume: the checkpoint %s has format version %d; this balnet reads version %d only "
                                 + "(resume with the balnet version that wrote it)", file, version, VERSION));
             }
-            Checkpoint c = parseHeader(file, rest.array(), length);
+            Checkpoint c = parseHeader(file, rest.array(), length, version);
+            if (c.counterLayout() != CounterRng.LAYOUT_VERSION) {
+                throw InputError.CONFLICT.exception("--resume", String.format(Locale.ROOT,
+                        "--resume: the checkpoint %s was written by balnet %s, whose random numbers follow counter "
+                                + "layout %d (sampler %s); this balnet draws counter layout %d, so it would continue the "
+                                + "run with other numbers: finish the run with balnet %s, or start it again",
+                        file, c.balnetVersion(), c.counterLayout(), c.sampler().key, CounterRng.LAYOUT_VERSION,
+                        c.balnetVersion()));
+            }
             long stateOffset = PREAMBLE + length + CRC_BYTES;
             long expected = stateOffset + 2 * c.n() * c.precision().bytes + CRC_BYTES;
             if (size < expected) {
@@ -235,7 +253,8 @@ public final class CheckpointFile {
         }
     }
 
-    private static Checkpoint parseHeader(Path file, byte[] bytes, int length) {
+    /** The header of format {@code version}: 1 is 2 without the sampler (PTRS) and counter layout (1). */
+    private static Checkpoint parseHeader(Path file, byte[] bytes, int length, int version) {
         try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes, 0, length))) {
             long n = d.readLong();
             Precision precision = Precision.fromKey(d.readUTF(), "checkpoint precision");
@@ -248,13 +267,19 @@ public final class CheckpointFile {
             long every = d.readLong();
             long trajectoryLength = d.readLong();
             long trajectoryChecksum = d.readLong();
-            String version = d.readUTF();
+            String balnetVersion = d.readUTF();
             long step = d.readLong();
             double time = readDouble(d);
             double[][] pairs = new double[7][2];
             for (double[] p : pairs) {
                 p[0] = readDouble(d);
                 p[1] = readDouble(d);
+            }
+            Sampler sampler = Sampler.PTRS;
+            int layout = VERSION_WITHOUT_LAYOUT;
+            if (version != VERSION_WITHOUT_LAYOUT) {
+                sampler = Sampler.fromKey(d.readUTF(), "checkpoint sampler");
+                layout = d.readInt();
             }
             if (d.available() != 0) {
                 throw damaged(file, d.available() + " unexpected bytes at the end of its header");
@@ -265,11 +290,11 @@ public final class CheckpointFile {
             Observables o = new Observables(step, time, pairs[0], pairs[1], new double[][]{pairs[2], pairs[3]},
                     pairs[4], new double[][]{pairs[5], pairs[6]});
             return new Checkpoint(n, precision, backend, scheme, seed, h, hash, imbalanceLimit, every,
-                    trajectoryLength, trajectoryChecksum, version, o);
+                    trajectoryLength, trajectoryChecksum, balnetVersion, o, sampler, layout);
         } catch (EOFException e) {
             throw damaged(file, "its header ends early");
         } catch (BadInputException e) {
-            // A header that passed its checksum but names no known precision or scheme.
+            // A header that passed its checksum but names no known precision, scheme or sampler.
             throw damaged(file, "its header names an unknown value (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw damaged(file, "its header cannot be decoded (" + IoMessages.reason(e) + ")");

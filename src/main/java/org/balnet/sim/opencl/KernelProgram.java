@@ -2,6 +2,8 @@ package org.balnet.sim.opencl;
 
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
+import org.balnet.rng.CounterRng;
+import org.balnet.rng.PoissonTable;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -24,7 +26,8 @@ import java.util.List;
  */
 final class KernelProgram {
     /** Kernel files, in the order they are concatenated; generated text goes between them. */
-    static final String[] FILES_BEFORE_GENERATED = {"philox.cl", "poisson.cl", "state.cl"};
+    static final String[] FILES_RNG = {"philox.cl", "poisson.cl"};
+    static final String[] FILES_BEFORE_GENERATED = {"poisson_table.cl", "state.cl"};
     static final String[] FILES_AFTER_GENERATED = {"reduce.cl", "init.cl", "step.cl", "histogram.cl"};
     private static final String RESOURCE_PREFIX = "/kernels/";
 
@@ -45,13 +48,18 @@ final class KernelProgram {
     }
 
     /**
-     * The program's sources, in order: philox, poisson, state; the generated rates, plan offsets and
-     * state layout; reduce, init, step, histogram.
+     * The program's sources, in order: philox, poisson; the generated counter streams and table layout
+     * ({@link CounterRng#openClDefines}, {@link PoissonTable#openClDefines}); poisson_table, state; the
+     * generated rates, plan offsets and state layout; reduce, init, step, histogram.
      *
      * @param planDefines the {@code #define}s of the step plan's layout
      */
     static String[] sources(Scenario scenario, StateLayout layout, String planDefines) {
         List<String> out = new ArrayList<>();
+        for (String f : FILES_RNG) {
+            out.add(file(f));
+        }
+        out.add(CounterRng.openClDefines() + PoissonTable.openClDefines());
         for (String f : FILES_BEFORE_GENERATED) {
             out.add(file(f));
         }

@@ -6,6 +6,8 @@ import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.model.Scheme;
+import org.balnet.rng.CounterRng;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Precision;
@@ -59,12 +61,14 @@ class CheckpointFileTest {
         if (backend.equals("opencl")) {
             assumeTrue(Backends.NAMES.contains("opencl"), "this build has no OpenCL backend");
             try {
-                return Backends.create(backend, s, p, SEED, 2, H, new PrintWriter(Writer.nullWriter()));
+                return Backends.create(backend, s, p, SEED, Backends.defaultSampler(backend), 2, H,
+                        new PrintWriter(Writer.nullWriter()));
             } catch (RuntimeException e) {
                 abort("no usable OpenCL device: " + e.getMessage());
             }
         }
-        return Backends.create(backend, s, p, SEED, 2, H, new PrintWriter(Writer.nullWriter()));
+        return Backends.create(backend, s, p, SEED, Backends.defaultSampler(backend), 2, H,
+                new PrintWriter(Writer.nullWriter()));
     }
 
     /** The backends, precisions and n the continuation must be exact for (per-synapse is O(n^2): small n). */
@@ -82,7 +86,7 @@ class CheckpointFileTest {
         Scenario s = sim.scenario();
         return new Checkpoint(s.n(), e.precision(), e.backend(), sim.scheme(), SEED, sim.h(),
                 Checkpoint.scenarioHash(s), 0.5, 10, trajectoryLength, trajectoryChecksum, "test",
-                sim.observables());
+                sim.observables(), e.sampler(), CounterRng.LAYOUT_VERSION);
     }
 
     static void write(Path file, Checkpoint c, Engine engine, int chunk) throws IOException {
@@ -246,7 +250,7 @@ class CheckpointFileTest {
         Path f = written();
         byte[] b = Files.readAllBytes(f);
         ByteBuffer buf = ByteBuffer.wrap(b);
-        buf.putInt(8, 2);
+        buf.putInt(8, 3);
         int headerLength = buf.getInt(12);
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(b, 0, 16 + headerLength);
@@ -254,7 +258,7 @@ class CheckpointFileTest {
         Files.write(f, b);
         BadInputException e = assertThrows(BadInputException.class, () -> CheckpointFile.readHeader(f));
         assertEquals(InputError.CONFLICT, e.kind());
-        assertTrue(e.getMessage().contains("format version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("format version 3"), e.getMessage());
     }
 
     @Test
@@ -281,24 +285,31 @@ class CheckpointFileTest {
         Scenario.RunSettings r = s.run();
         String hash = Checkpoint.scenarioHash(s);
         Checkpoint c = new Checkpoint(5000, Precision.FP64, "cpu", r.scheme(), r.seed(), H, hash, 0.5, 0, 0, 0,
-                "test", null);
-        c.requireMatches("f", s, H, null, null);
-        c.requireMatches("f", s, H, Precision.FP64, "cpu");
-        c.requireMatches("f", s, H, null, "auto");
+                "test", null, Sampler.TABLE, CounterRng.LAYOUT_VERSION);
+        c.requireMatches("f", s, H, null, null, null);
+        c.requireMatches("f", s, H, Precision.FP64, "cpu", Sampler.TABLE);
+        c.requireMatches("f", s, H, null, "auto", null);
 
         record Case(String what, Runnable check, String key, String message) {
         }
         Scenario other = s.withInitialMeans(-5.03, -1.28);
         for (Case k : new Case[]{
-                new Case("n", () -> c.requireMatches("f", s.withN(6000), H, null, null), "--resume", "network.n = 6000"),
+                new Case("n", () -> c.requireMatches("f", s.withN(6000), H, null, null, null), "--resume",
+                        "network.n = 6000"),
                 new Case("seed", () -> c.requireMatches("f", s.withRun(new Scenario.RunSettings(r.tEnd(), r.dt(),
-                        r.recordEvery(), 99, r.scheme())), H, null, null), "--resume", "run.seed = 99"),
+                        r.recordEvery(), 99, r.scheme())), H, null, null, null), "--resume", "run.seed = 99"),
                 new Case("scheme", () -> c.requireMatches("f", s.withRun(new Scenario.RunSettings(r.tEnd(), r.dt(),
-                        r.recordEvery(), r.seed(), Scheme.EXPLICIT)), H, null, null), "--resume", "run.scheme = explicit"),
-                new Case("scenario", () -> c.requireMatches("f", other, H, null, null), "--resume", "another scenario"),
-                new Case("h", () -> c.requireMatches("f", s, H / 2, null, null), "--resume", "h = 0.005"),
-                new Case("precision", () -> c.requireMatches("f", s, H, Precision.FP32, null), "--precision", "fp32"),
-                new Case("backend", () -> c.requireMatches("f", s, H, null, "per-synapse"), "--backend", "per-synapse")}) {
+                        r.recordEvery(), r.seed(), Scheme.EXPLICIT)), H, null, null, null), "--resume",
+                        "run.scheme = explicit"),
+                new Case("scenario", () -> c.requireMatches("f", other, H, null, null, null), "--resume",
+                        "another scenario"),
+                new Case("h", () -> c.requireMatches("f", s, H / 2, null, null, null), "--resume", "h = 0.005"),
+                new Case("precision", () -> c.requireMatches("f", s, H, Precision.FP32, null, null), "--precision",
+                        "fp32"),
+                new Case("backend", () -> c.requireMatches("f", s, H, null, "per-synapse", null), "--backend",
+                        "per-synapse"),
+                new Case("sampler", () -> c.requireMatches("f", s, H, null, null, Sampler.PTRS), "--sampler",
+                        "sampler table")}) {
             BadInputException e = assertThrows(BadInputException.class, k.check::run, k.what);
             assertEquals(InputError.CONFLICT, e.kind(), k.what);
             assertEquals(k.key, e.key(), k.what);
