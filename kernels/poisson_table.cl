@@ -28,23 +28,23 @@ typedef struct {
     double high_tail_mass;
 } poisson_table;
 
-/* Reads a table's header at `table` and its doubles at `constants`. */
-RNG_INLINE poisson_table poisson_table_load(__global const ulong *table, __constant const double *constants) {
-    poisson_table t;
-    t.cells = (uint) table[POISSON_TABLE_CELLS];
-    t.low_cells = (uint) table[POISSON_TABLE_LOW_CELLS];
-    t.guide_shift = (uint) table[POISSON_TABLE_GUIDE_SHIFT];
-    t.guide_entries = (uint) table[POISSON_TABLE_GUIDE_ENTRIES];
-    t.first = (long) table[POISSON_TABLE_FIRST];
-    t.high = (long) table[POISSON_TABLE_HIGH];
-    t.low_tail_end = (long) table[POISSON_TABLE_LOW_TAIL_END];
-    t.high_tail_end = (long) table[POISSON_TABLE_HIGH_TAIL_END];
-    t.lambda = constants[0];
-    t.low_tail_start = constants[1];
-    t.low_tail_mass = constants[2];
-    t.high_tail_start = constants[3];
-    t.high_tail_mass = constants[4];
-    return t;
+/* Reads a table's header at `table` and its doubles at `constants` into t. (An out-parameter, not a
+   returned struct: inlining a struct return leaves llvm.experimental.noalias.scope.decl behind, which
+   Oclgrind 21.10 cannot execute.) */
+RNG_INLINE void poisson_table_load(poisson_table *t, __global const ulong *table, __constant const double *constants) {
+    t->cells = (uint) table[POISSON_TABLE_CELLS];
+    t->low_cells = (uint) table[POISSON_TABLE_LOW_CELLS];
+    t->guide_shift = (uint) table[POISSON_TABLE_GUIDE_SHIFT];
+    t->guide_entries = (uint) table[POISSON_TABLE_GUIDE_ENTRIES];
+    t->first = (long) table[POISSON_TABLE_FIRST];
+    t->high = (long) table[POISSON_TABLE_HIGH];
+    t->low_tail_end = (long) table[POISSON_TABLE_LOW_TAIL_END];
+    t->high_tail_end = (long) table[POISSON_TABLE_HIGH_TAIL_END];
+    t->lambda = constants[0];
+    t->low_tail_start = constants[1];
+    t->low_tail_mass = constants[2];
+    t->high_tail_start = constants[3];
+    t->high_tail_mass = constants[4];
 }
 
 /* Longs after the header that hold the bounds and the guide (the guide's 32-bit entries packed two to a long). */

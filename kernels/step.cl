@@ -53,8 +53,10 @@ void step_population(STATE_PARAMS,
 #ifdef BALNET_SAMPLER_TABLE
     __global const ulong *table_e = tables + (ulong) target[PLAN_SOURCE_E + PLAN_TABLE];
     __global const ulong *table_i = tables + (ulong) target[PLAN_SOURCE_I + PLAN_TABLE];
-    const poisson_table law_e = poisson_table_load(table_e, target + PLAN_SOURCE_E + PLAN_POISSON);
-    const poisson_table law_i = poisson_table_load(table_i, target + PLAN_SOURCE_I + PLAN_POISSON);
+    poisson_table law_e;
+    poisson_table law_i;
+    poisson_table_load(&law_e, table_e, target + PLAN_SOURCE_E + PLAN_POISSON);
+    poisson_table_load(&law_i, table_i, target + PLAN_SOURCE_I + PLAN_POISSON);
     const double lambda_e = law_e.lambda;
     const double lambda_i = law_i.lambda;
     __global const ulong *bounds_e = table_e + POISSON_TABLE_HEADER_LONGS;

@@ -77,7 +77,8 @@ __kernel void draw_table(__global const ulong *table, __constant const double *c
                          __global const ulong *words, const ulong seed, const ulong step,
                          const ulong neuron_base, const uint stream, __global long *out) {
     size_t i = get_global_id(0);
-    poisson_table t = poisson_table_load(table, constants);
+    poisson_table t;
+    poisson_table_load(&t, table, constants);
     __global const ulong *bounds = table + POISSON_TABLE_HEADER_LONGS;
     __global const uint *guide = (__global const uint *) (bounds + t.cells - 1);
     counter_rng rng;

@@ -279,9 +279,9 @@ public final class OpenClEngine implements Engine {
         while (true) {
             String buildOptions = buildOptions(wg);
             program = KernelProgram.build(context, device.deviceId(), device.label(), sources, buildOptions);
-            initKernel = CL.clCreateKernel(program, "init_population", null);
-            stepKernel = CL.clCreateKernel(program, "step_population", null);
-            histogramKernel = CL.clCreateKernel(program, "histogram_population", null);
+            initKernel = createKernel("init_population", buildOptions);
+            stepKernel = createKernel("step_population", buildOptions);
+            histogramKernel = createKernel("histogram_population", buildOptions);
             long limit = Math.min(kernelWorkGroupSize(initKernel), kernelWorkGroupSize(stepKernel));
             if (limit >= wg || wg == 1) {
                 return wg;
@@ -289,6 +289,21 @@ public final class OpenClEngine implements Engine {
             releaseKernels();
             wg = (int) Math.min(wg / 2, Long.highestOneBit(Math.max(1, limit)));
         }
+    }
+
+    /**
+     * A kernel of the built program. Some runtimes (Oclgrind) answer a kernel they cannot prepare with
+     * no kernel and no exception: that is a failure naming the kernel, not a NullPointerException later.
+     */
+    private cl_kernel createKernel(String name, String buildOptions) {
+        int[] status = new int[1];
+        cl_kernel k = CL.clCreateKernel(program, name, status);
+        if (k == null || status[0] != CL.CL_SUCCESS) {
+            throw new OpenClFailure("OpenCL on " + device.label() + " built the program (options \"" + buildOptions
+                    + "\") but cannot create its kernel " + name + " (" + CL.stringFor_errorCode(status[0])
+                    + "); its log above may say why");
+        }
+        return k;
     }
 
     /** Build options: the work-group size, the sampler, the state precision, and the count recording of tests. */
@@ -477,10 +492,15 @@ public final class OpenClEngine implements Engine {
             }
             planView.clear();
             planView.put(planValues);
-            CL.clEnqueueWriteBuffer(queue, planBuffer, CL.CL_FALSE, 0, planHost.capacity(), planPointer,
+            // Blocking writes: for a non-blocking one JOCL starts a thread that waits on the write's event
+            // (clWaitForEvents) to release its pointer, so OpenCL would be called from a second host thread
+            // while this one goes on; Oclgrind 21.10 runs queued kernels inside that wait and is not safe
+            // against it (a crash in its MemoryPool::alloc, see docs/opencl.md). The queue is empty here
+            // (the last step ended with a blocking read), so blocking costs only the copy.
+            CL.clEnqueueWriteBuffer(queue, planBuffer, CL.CL_TRUE, 0, planHost.capacity(), planPointer,
                     0, null, null);
             if (tableBytes > 0) {
-                CL.clEnqueueWriteBuffer(queue, tablesBuffer, CL.CL_FALSE, 0, tableBytes, tablesPointer, 0, null, null);
+                CL.clEnqueueWriteBuffer(queue, tablesBuffer, CL.CL_TRUE, 0, tableBytes, tablesPointer, 0, null, null);
             }
             stepValue[0] = plan.step;
             CL.clSetKernelArg(stepKernel, stateArgs + STEP_ARG_STEP, Sizeof.cl_ulong, stepPointer);
