@@ -1,5 +1,7 @@
 package org.balnet.rng;
 
+import java.util.stream.IntStream;
+
 /**
  * The four Poisson laws of one step, Poisson(λ_αβ) for target α and source β, prepared once on the
  * host, and the draw of one neuron's two counts from them under counter layout
@@ -19,6 +21,13 @@ package org.balnet.rng;
  * <p>Twin: the sampling in {@code step_population} (kernels/step.cl).
  */
 public final class PoissonStep {
+    /**
+     * From this λ on (tables of 12,000 cells and more, a millisecond or more to build) the four tables
+     * are built in parallel (the common fork-join pool); below it handing them to other threads costs
+     * more than it saves. The tables are the same either way.
+     */
+    static final double PARALLEL_BUILD_LAMBDA = 1e6;
+
     private final Sampler sampler;
     /** [target][source] for TABLE, else null. */
     private final PoissonTable[][] tables;
@@ -41,11 +50,12 @@ public final class PoissonStep {
     public static PoissonStep prepare(Sampler sampler, double[][] lambda) {
         if (sampler == Sampler.TABLE) {
             PoissonTable[][] t = new PoissonTable[2][2];
-            for (int a = 0; a < 2; a++) {
-                for (int b = 0; b < 2; b++) {
-                    t[a][b] = PoissonTable.build(lambda[a][b]);
-                }
+            IntStream pairs = IntStream.range(0, 4);
+            double largest = Math.max(Math.max(lambda[0][0], lambda[0][1]), Math.max(lambda[1][0], lambda[1][1]));
+            if (largest >= PARALLEL_BUILD_LAMBDA) {
+                pairs = pairs.parallel();
             }
+            pairs.forEach(p -> t[p / 2][p % 2] = PoissonTable.build(lambda[p / 2][p % 2]));
             return new PoissonStep(sampler, t, null);
         }
         PoissonSampler.Prepared[][] p = new PoissonSampler.Prepared[2][2];

@@ -502,11 +502,7 @@ public final class PoissonTable {
                         + "2^64 by " + missing + " units");
             }
             if (missing > 0) {
-                double[] candidates = new double[cells];
-                for (int c = 0; c < cells; c++) {
-                    candidates[c] = adjust[c] == 0 ? remainders[c] : -1;
-                }
-                double threshold = kthLargest(candidates, (int) missing);
+                double threshold = largestRemainderThreshold(remainders, adjust, (int) missing);
                 int given = 0;
                 for (int c = 0; c < cells; c++) {
                     if (adjust[c] == 0 && remainders[c] > threshold) {
@@ -603,23 +599,26 @@ public final class PoissonTable {
 
     /** Exact widths 2^64 P / total as whole units and remainders, from double-double probabilities. */
     private static final class Units {
-        private final DoubleDouble total;
+        /** 2^64 / total in double-double (the scaling by 2^64 is exact). */
+        private final double scaleHi;
+        private final double scaleLo;
 
         Units(DoubleDouble total) {
-            this.total = total;
+            double q1 = 1 / total.hi;
+            double product = total.hi * q1;
+            double productError = Math.fma(total.hi, q1, -product) + total.lo * q1;
+            double q2 = ((1 - product) - productError) / total.hi;
+            double hi = q1 + q2;
+            this.scaleLo = (q2 - (hi - q1)) * TWO_TO_64;
+            this.scaleHi = hi * TWO_TO_64;
         }
 
         void set(long[] widths, double[] remainders, int cell, double hi, double lo) {
-            // x = (hi + lo) / total * 2^64 in double-double (the scaling by 2^64 is exact).
-            double q1 = hi / total.hi;
-            double product = total.hi * q1;
-            double productError = Math.fma(total.hi, q1, -product) + total.lo * q1;
-            double r = ((hi - product) - productError) + lo;
-            double q2 = r / total.hi;
-            double xh = q1 + q2;
-            double xl = q2 - (xh - q1);
-            xh *= TWO_TO_64;
-            xl *= TWO_TO_64;
+            // x = (hi + lo) * 2^64 / total in double-double
+            double product = hi * scaleHi;
+            double error = Math.fma(hi, scaleHi, -product) + (hi * scaleLo + lo * scaleHi);
+            double xh = product + error;
+            double xl = error - (xh - product);
             long whole;
             double fraction;
             if (xh >= TWO_TO_64) {
@@ -649,45 +648,40 @@ public final class PoissonTable {
         }
     }
 
-    /** The k-th largest value of a (1-based), by quickselect on a copy. */
-    static double kthLargest(double[] values, int k) {
-        double[] a = values.clone();
-        int target = a.length - k; // index in ascending order
-        int lo = 0;
-        int hi = a.length - 1;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            double pivot = median(a[lo], a[mid], a[hi]);
-            int i = lo;
-            int j = hi;
-            while (i <= j) {
-                while (a[i] < pivot) {
-                    i++;
-                }
-                while (a[j] > pivot) {
-                    j--;
-                }
-                if (i <= j) {
-                    double t = a[i];
-                    a[i] = a[j];
-                    a[j] = t;
-                    i++;
-                    j--;
-                }
-            }
-            if (target <= j) {
-                hi = j;
-            } else if (target >= i) {
-                lo = i;
-            } else {
-                return a[target];
+    /** Buckets of the remainders' histogram in {@link #largestRemainderThreshold}. */
+    private static final int REMAINDER_BUCKETS = 1 << 12;
+
+    /**
+     * The k-th largest remainder among the cells not yet adjusted (k &ge; 1): a histogram of the
+     * remainders over {@link #REMAINDER_BUCKETS} equal buckets of [0, 1) finds the bucket that holds
+     * it, and a sort of that bucket alone the value. Two passes over the cells, no copy of them.
+     */
+    static double largestRemainderThreshold(double[] remainders, byte[] adjust, int k) {
+        int[] counts = new int[REMAINDER_BUCKETS];
+        for (int c = 0; c < remainders.length; c++) {
+            if (adjust[c] == 0) {
+                counts[bucket(remainders[c])]++;
             }
         }
-        return a[target];
+        int b = REMAINDER_BUCKETS - 1;
+        int above = 0;
+        while (above + counts[b] < k) {
+            above += counts[b];
+            b--;
+        }
+        double[] inBucket = new double[counts[b]];
+        int n = 0;
+        for (int c = 0; c < remainders.length; c++) {
+            if (adjust[c] == 0 && bucket(remainders[c]) == b) {
+                inBucket[n++] = remainders[c];
+            }
+        }
+        java.util.Arrays.sort(inBucket);
+        return inBucket[inBucket.length - (k - above)];
     }
 
-    private static double median(double a, double b, double c) {
-        return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+    private static int bucket(double remainder) {
+        return Math.min(REMAINDER_BUCKETS - 1, (int) (remainder * REMAINDER_BUCKETS));
     }
 
     @Override
