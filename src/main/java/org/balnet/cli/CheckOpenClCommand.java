@@ -3,6 +3,7 @@ package org.balnet.cli;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.StepSize;
@@ -13,7 +14,6 @@ import org.balnet.sim.opencl.OpenClDevices;
 import org.balnet.sim.opencl.OpenClEquivalence;
 import org.balnet.sim.opencl.OpenClFailure;
 import org.balnet.sim.opencl.SignalChaining;
-import org.balnet.rng.Sampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,12 +26,13 @@ import java.util.concurrent.Callable;
 
 /** {@code balnet check-opencl}: the OpenCL backend against the Java engine on this machine's device. */
 @Command(name = "check-opencl", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Check that the OpenCL backend reproduces the Java engine on a device: the same scenario and",
-                "seed on both; for the first steps every neuron's Poisson counts must be identical (both engines",
-                "take the same plans; one more step at lambda up to 1e7, the tables of n = 1e9), then both run free and v-hat, K-hat must agree to 1e-12 relative (fp64;",
-                "1e-7 in fp32; the bound is for n = 1e5 and 100 steps: rounding differences grow with n and",
-                "time in the transient, so a larger --n may exceed it with nothing wrong). Prints the largest",
-                "differences.",
+        header = "Check that the OpenCL backend reproduces the Java engine on a device.",
+        description = {"Runs the same scenario and seed on both: for the first steps every neuron's Poisson counts "
+                + "must be identical (both engines take the same plans; one more step at lambda up to 1e7, the "
+                + "tables of n = 1e9), then both run free and v-hat, K-hat must "
+                + "agree to 1e-12 relative (fp64; 1e-7 in fp32; the bound is for n = 1e5 and 100 steps: rounding "
+                + "differences grow with n and time in the transient, so a larger --n may exceed it with nothing "
+                + "wrong). Prints the largest differences.",
                 "Exit codes: 0 passed, 1 failed or no OpenCL device, 2 bad input."})
 public final class CheckOpenClCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "FILE", defaultValue = "mv-6.1",
@@ -58,17 +59,13 @@ public final class CheckOpenClCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
-    SamplerOption sampler = new SamplerOption();
+    SamplerOption sampler;
 
-    @Option(names = "--device", paramLabel = "D", description = "OpenCL device: index or name substring.")
-    String device;
+    @Mixin
+    DeviceOptions devices;
 
-    @Option(names = "--host", paramLabel = "NAME|FILE", defaultValue = HostProfile.DEFAULT,
-            description = "Host profile (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--threads", paramLabel = "K", description = "Java engine threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Spec
     CommandSpec spec;
@@ -88,14 +85,14 @@ public final class CheckOpenClCommand implements Callable<Integer> {
         if (seed < 0) {
             throw InputError.outOfRange("--seed", seed, ">= 0");
         }
-        int k = RunOptions.threads(threads);
+        int k = threads.threads();
         Precision[] ps = precisions.stream().map(p -> Precision.fromKey(p, "--precision")).toArray(Precision[]::new);
         Sampler sm = sampler.resolve("opencl");
-        HostProfile profile = HostProfile.load(host);
+        HostProfile profile = devices.hostProfile();
         Scenario s = ScenarioLoader.load(scenario).withN(n);
         InitialPoint init = InitialPoint.resolve(s);
         double h = StepSize.choose(s, init.jacobian()).h();
-        DeviceRequest request = DeviceRequest.of(profile, device);
+        DeviceRequest request = devices.deviceRequest();
         boolean passed = true;
         try {
             List<DeviceInfo> devices = OpenClDevices.list();
@@ -111,10 +108,10 @@ public final class CheckOpenClCommand implements Callable<Integer> {
                 passed &= r.passed();
             }
         } catch (OpenClFailure e) {
-            throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+            throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
         if (!passed) {
-            throw new RunFailure("the OpenCL backend does not reproduce the Java engine (see above)");
+            throw new CommandFailure("the OpenCL backend does not reproduce the Java engine (see above)");
         }
         return Main.EXIT_OK;
     }

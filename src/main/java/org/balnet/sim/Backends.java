@@ -41,8 +41,7 @@ public final class Backends {
      *  the default host profile and the device named by the environment, if any. */
     public static Engine create(String name, Scenario scenario, Precision precision, long seed, Sampler sampler,
                                 int threads, double h, PrintWriter log) {
-        return create(name, scenario, precision, seed, sampler, threads, h,
-                DeviceRequest.fromEnvironment(HostProfile.defaults()), log);
+        return create(name, scenario, precision, seed, sampler, threads, h, DeviceRequest.defaults(), log);
     }
 
     /**
