@@ -20,12 +20,10 @@ final class DoubleDouble {
     }
 
     /**
-     * this := this * (a / b), the ratio a / b itself taken to double-double precision (its remainder
-     * a - q b is exact by fma). Relative error a few units of 2^-106.
+     * this := this * (q + qLow), a double-double factor (q + qLow a quotient and its remainder's
+     * correction, |qLow| at most an ulp of q). Relative error a few units of 2^-106.
      */
-    DoubleDouble multiplyByRatio(double a, double b) {
-        double q = a / b;
-        double qLow = Math.fma(-q, b, a) / b;
+    DoubleDouble multiply(double q, double qLow) {
         double product = hi * q;
         double error = Math.fma(hi, q, -product) + (hi * qLow + lo * q);
         double sum = product + error;

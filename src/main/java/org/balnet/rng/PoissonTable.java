@@ -78,7 +78,10 @@ public final class PoissonTable {
     private final long first;
     /** Number of cells, escape cells included. */
     private final int cells;
-    /** bounds[c] = the first word of cell c + 1, unsigned, strictly increasing; cells - 1 of them. */
+    /**
+     * bounds[c] = the first word of cell c + 1, unsigned, strictly increasing, for c &lt; cells - 1; the
+     * last entry is unused.
+     */
     private final long[] bounds;
     /** guide[j] = the first cell that can hold a word whose top bits are j. */
     private final int[] guide;
@@ -99,7 +102,7 @@ public final class PoissonTable {
         this.high = high;
         this.lowCells = lowCells;
         this.first = low - lowCells;
-        this.cells = bounds.length + 1;
+        this.cells = bounds.length;
         this.bounds = bounds;
         this.guide = guide;
         this.guideShift = guideShift;
@@ -136,7 +139,7 @@ public final class PoissonTable {
         }
         if (lambda == 0) {
             // The point mass at 0: one cell, all words; no tail has probability.
-            return new PoissonTable(0, 0, 0, 0, new long[0], new int[2], Long.SIZE - 1, 0, 0, 0, 0, 0, 0, 0);
+            return new PoissonTable(0, 0, 0, 0, new long[1], new int[2], Long.SIZE - 1, 0, 0, 0, 0, 0, 0, 0);
         }
         return new Builder(lambda, tailMass).build();
     }
@@ -302,8 +305,8 @@ public final class PoissonTable {
             dst.putLong(at, h);
             at += Long.BYTES;
         }
-        for (long b : bounds) {
-            dst.putLong(at, b);
+        for (int c = 0; c < cells - 1; c++) {
+            dst.putLong(at, bounds[c]);
             at += Long.BYTES;
         }
         for (int g : guide) {
@@ -419,7 +422,9 @@ public final class PoissonTable {
             units.set(widths, remainders, cells - 1, highTailMass, 0);
             double rounding = distribute(widths, remainders);
 
-            long[] bounds = new long[cells - 1];
+            // The widths become the bounds in place: bounds[c] = the first word of cell c + 1; the last
+            // entry, 2^64 = 0, is never read.
+            long[] bounds = widths;
             long sum = 0;
             for (int c = 0; c < cells - 1; c++) {
                 long next = sum + widths[c];
@@ -433,16 +438,21 @@ public final class PoissonTable {
             if (sum + widths[cells - 1] != 0) {
                 throw new IllegalStateException("Poisson table for lambda = " + lambda + ": widths do not sum to 2^64");
             }
+            bounds[cells - 1] = 0;
             int guideBits = Math.max(1, Long.SIZE - Long.numberOfLeadingZeros(cells - 1L));
             int guideShift = Long.SIZE - guideBits;
             int[] guide = new int[1 << guideBits];
-            int c = 0;
-            for (int j = 0; j < guide.length; j++) {
-                long start = (long) j << guideShift;
-                while (c < cells - 1 && Long.compareUnsigned(bounds[c], start) <= 0) {
-                    c++;
+            // guide[j] is the first cell c with bounds[c] > j 2^shift, that is with
+            // (bounds[c] - 1) >>> shift >= j: each cell takes the guide entries up to its own.
+            int j = 0;
+            for (int c = 0; c < cells - 1; c++) {
+                long top = (bounds[c] - 1) >>> guideShift;
+                while (j <= top) {
+                    guide[j++] = c;
                 }
-                guide[j] = c;
+            }
+            while (j < guide.length) {
+                guide[j++] = cells - 1;
             }
             return new PoissonTable(lambda, low, high, lowCells, bounds, guide, guideShift, lowTailStart,
                     lowTailMass, lowTailEnd, highTailStart, highTailMass, highTailEnd, rounding);
@@ -457,7 +467,8 @@ public final class PoissonTable {
             DoubleDouble total = walk.atMode();
             long r = mode;
             DoubleDouble next = walk.up(walk.atMode(), r);
-            while (next.hi / (1 - lambda / (r + 2)) > tailMass) {
+            // P(R+1) above tailMass already settles it; the bound's two divisions are needed near the edge only.
+            while (next.hi > tailMass || next.hi / (1 - lambda / (r + 2)) > tailMass) {
                 r++;
                 total.add(next.hi, next.lo);
                 walk.up(next, r);
@@ -466,7 +477,7 @@ public final class PoissonTable {
             highTailStart = next.hi;
             long l = mode;
             DoubleDouble previous = l > 0 ? walk.down(walk.atMode(), l) : null;
-            while (l > 0 && previous.hi / (1 - (l - 1) / lambda) > tailMass) {
+            while (l > 0 && (previous.hi > tailMass || previous.hi / (1 - (l - 1) / lambda) > tailMass)) {
                 l--;
                 total.add(previous.hi, previous.lo);
                 if (l > 0) {
@@ -544,11 +555,14 @@ public final class PoissonTable {
         final double lambda;
         final long mode;
         private final double anchor;
+        /** 1/λ: the quotients' remainders are divided by λ by multiplying (one division a step, not two). */
+        private final double inverseLambda;
 
         PmfWalk(double lambda) {
             this.lambda = lambda;
             this.mode = (long) lambda; // floor(λ), a mode of Poisson(λ)
             this.anchor = PoissonPmf.saddlePoint(mode, lambda);
+            this.inverseLambda = 1 / lambda;
         }
 
         /** A new value holding P(mode). */
@@ -556,14 +570,24 @@ public final class PoissonTable {
             return new DoubleDouble(anchor, 0);
         }
 
-        /** p := P(k + 1), given p = P(k). */
+        /**
+         * p := P(k + 1), given p = P(k): times λ/(k+1) in double-double. The quotient q is correctly
+         * rounded, so its remainder λ - q (k+1) is exact (fma); the remainder over k+1 is
+         * remainder * q / λ to within an ulp of its own, which is far below an ulp of q.
+         */
         DoubleDouble up(DoubleDouble p, long k) {
-            return p.multiplyByRatio(lambda, k + 1);
+            double b = k + 1;
+            double q = lambda / b;
+            double remainder = Math.fma(-q, b, lambda);
+            return p.multiply(q, remainder * q * inverseLambda);
         }
 
-        /** p := P(k - 1), given p = P(k), k &ge; 1. */
+        /** p := P(k - 1), given p = P(k), k &ge; 1: times k/λ in double-double, as {@link #up}. */
         DoubleDouble down(DoubleDouble p, long k) {
-            return p.multiplyByRatio(k, lambda);
+            double a = k;
+            double q = a / lambda;
+            double remainder = Math.fma(-q, lambda, a);
+            return p.multiply(q, remainder * inverseLambda);
         }
 
         /**
