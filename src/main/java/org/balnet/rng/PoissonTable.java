@@ -37,8 +37,8 @@ import java.nio.ByteBuffer;
  * (error about 1e-32 per step): each is within about 1e-15 relative of the true P(k) (tested
  * against mpmath to 1e-14). Rounding each cell to a whole number of 2^-64 units moves it by less
  * than one unit (two for the few cells raised to the minimum). So the law drawn is within total
- * variation {@link #roundingTotalVariation()} + 1e-14 of Poisson(λ): the first term is below
- * C 2^-65 for C cells, 1e-16 for λ = 5000 and 3.4e-13 at λ = 1e12. A sample of N draws can tell laws
+ * variation {@link #roundingTotalVariation()} + 1e-14 of Poisson(λ): the first term is at most
+ * C 2^-65 for C cells (6e-18 at λ = 5000, 2.7e-15 at 1e9, 8.5e-14 at 1e12). A sample of N draws can tell laws
  * apart only at a total variation of order N^-1/2, so no simulation comes near this.
  *
  * <p>Immutable; one instance serves every thread (each with its own {@link CounterRng}).
@@ -672,22 +672,24 @@ public final class PoissonTable {
         }
     }
 
-    /** Buckets of the remainders' histogram in {@link #largestRemainderThreshold}. */
-    private static final int REMAINDER_BUCKETS = 1 << 12;
+    /** Most buckets of the remainders' histogram in {@link #largestRemainderThreshold}. */
+    private static final int MAX_REMAINDER_BUCKETS = 1 << 12;
 
     /**
      * The k-th largest remainder among the cells not yet adjusted (k &ge; 1): a histogram of the
-     * remainders over {@link #REMAINDER_BUCKETS} equal buckets of [0, 1) finds the bucket that holds
-     * it, and a sort of that bucket alone the value. Two passes over the cells, no copy of them.
+     * remainders over equal buckets of [0, 1) (about one per cell, at most {@link #MAX_REMAINDER_BUCKETS})
+     * finds the bucket that holds it, and a sort of that bucket alone the value. Two passes over the
+     * cells, no copy of them.
      */
     static double largestRemainderThreshold(double[] remainders, byte[] adjust, int k) {
-        int[] counts = new int[REMAINDER_BUCKETS];
+        int buckets = Integer.highestOneBit(Math.min(MAX_REMAINDER_BUCKETS, Math.max(1, remainders.length)));
+        int[] counts = new int[buckets];
         for (int c = 0; c < remainders.length; c++) {
             if (adjust[c] == 0) {
-                counts[bucket(remainders[c])]++;
+                counts[bucket(remainders[c], buckets)]++;
             }
         }
-        int b = REMAINDER_BUCKETS - 1;
+        int b = buckets - 1;
         int above = 0;
         while (above + counts[b] < k) {
             above += counts[b];
@@ -696,7 +698,7 @@ public final class PoissonTable {
         double[] inBucket = new double[counts[b]];
         int n = 0;
         for (int c = 0; c < remainders.length; c++) {
-            if (adjust[c] == 0 && bucket(remainders[c]) == b) {
+            if (adjust[c] == 0 && bucket(remainders[c], buckets) == b) {
                 inBucket[n++] = remainders[c];
             }
         }
@@ -704,8 +706,8 @@ public final class PoissonTable {
         return inBucket[inBucket.length - (k - above)];
     }
 
-    private static int bucket(double remainder) {
-        return Math.min(REMAINDER_BUCKETS - 1, (int) (remainder * REMAINDER_BUCKETS));
+    private static int bucket(double remainder, int buckets) {
+        return Math.min(buckets - 1, (int) (remainder * buckets));
     }
 
     @Override
