@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
                 BenchCommand.class,
                 ValidateCommand.class,
                 ReproduceCommand.class,
+                PlotCommand.class,
                 DevicesCommand.class,
                 CheckOpenClCommand.class,
                 CommandLine.HelpCommand.class

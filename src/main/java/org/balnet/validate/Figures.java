@@ -238,6 +238,86 @@ public final class Figures {
         return new Figure(panels, 2, PANEL_WIDTH, PANEL_HEIGHT);
     }
 
+    /**
+     * One population's histogram at one time with the two Gaussians drawn over it.
+     *
+     * @param counts        the histogram
+     * @param sampleMean    v-hat_alpha(t)
+     * @param sampleVariance K-hat_alpha(t)
+     * @param limitMean     v-bar_alpha(t), NaN past the limit's end (eta)
+     * @param limitVariance K_alpha(t), NaN likewise
+     */
+    public record TimeHistogram(HistogramPlot.Counts counts, double sampleMean, double sampleVariance,
+                                double limitMean, double limitVariance) {
+    }
+
+    /** One colour per time in {@link #histogramsOverTime}. */
+    private static final Color[] TIME_COLOURS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf), new Color(0xbcbd22)};
+
+    /**
+     * The empirical measure over time: per population (e, i) one panel with the histogram of the states at
+     * each time (as a density), the Gaussian of the sample moments N(v-hat, K-hat) (solid) and the limit's
+     * N(v-bar, K) (dashed) over it, a colour per time.
+     *
+     * @param heading prefix of each panel title, e.g. "mv-6.1, n = 1e6"
+     * @param series  histograms in time order, any mix of populations
+     */
+    public static Figure histogramsOverTime(String heading, List<TimeHistogram> series) {
+        List<XYChart> panels = new ArrayList<>();
+        for (Population p : Population.values()) {
+            List<TimeHistogram> mine = series.stream().filter(h -> h.counts().population() == p).toList();
+            if (mine.isEmpty()) {
+                continue;
+            }
+            String a = p.label;
+            XYChart c = chart(String.format(Locale.ROOT, "%s: states u_%s over time", heading, a), "u_" + a,
+                    "probability density");
+            c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+            for (int k = 0; k < mine.size(); k++) {
+                TimeHistogram h = mine.get(k);
+                HistogramPlot.Counts hc = h.counts();
+                Color colour = TIME_COLOURS[k % TIME_COLOURS.length];
+                int bins = hc.bins();
+                double width = (hc.hi() - hc.lo()) / bins;
+                double[] centres = new double[bins];
+                double[] density = new double[bins];
+                for (int b = 0; b < bins; b++) {
+                    centres[b] = hc.lo() + (b + 0.5) * width;
+                    density[b] = hc.counts()[b + 1] / (hc.total() * width);
+                }
+                double[][] outline = stairs(centres, density);
+                String outside = hc.outside() > 0 ? String.format(Locale.ROOT, ", %d outside", hc.outside()) : "";
+                line(c, String.format(Locale.ROOT, "t = %s: histogram%s", number(hc.t()), outside), outline[0],
+                        outline[1], colour, 1.2f, false);
+                // One legend entry for each kind of curve; the colour says the time.
+                gaussian(c, k == 0 ? "N(v\u0302, K\u0302): sample moments" : "N(v\u0302, K\u0302) at t = " + number(hc.t()),
+                        h.sampleMean(), h.sampleVariance(), colour, false).setShowInLegend(k == 0);
+                if (Double.isFinite(h.limitMean()) && h.limitVariance() > 0) {
+                    gaussian(c, k == 0 ? "N(v\u0304, K): the limit" : "N(v\u0304, K) at t = " + number(hc.t()),
+                            h.limitMean(), h.limitVariance(), colour, true).setShowInLegend(k == 0);
+                }
+            }
+            panels.add(c);
+        }
+        return new Figure(panels, 2, PANEL_WIDTH, PANEL_HEIGHT + 80);
+    }
+
+    /** The density of N(mean, variance) over mean +- 4 sd. */
+    private static XYSeries gaussian(XYChart c, String name, double mean, double variance, Color colour,
+                                     boolean dashed) {
+        double sd = Math.sqrt(variance);
+        int points = 161;
+        double[] x = new double[points];
+        double[] y = new double[points];
+        for (int i = 0; i < points; i++) {
+            x[i] = mean + sd * (-4 + 8.0 * i / (points - 1));
+            double z = (x[i] - mean) / sd;
+            y[i] = Math.exp(-0.5 * z * z) / (sd * Math.sqrt(2 * Math.PI));
+        }
+        return line(c, name, x, y, colour, dashed ? 1.6f : 1.0f, dashed);
+    }
+
     /** Bin centres and heights to the outline of a histogram (a staircase through the bin edges). */
     static double[][] stairs(double[] centres, double[] heights) {
         int b = centres.length;

@@ -13,6 +13,7 @@ import org.balnet.sim.RunStatus;
 import org.balnet.sim.StepPlan;
 import org.balnet.sim.StepSize;
 import org.balnet.sim.checkpoint.CheckpointStore;
+import org.balnet.sim.monitor.MonitorConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +61,7 @@ class RecordedRunTest {
         InitialPoint init = InitialPoint.resolve(s);
         StepSize.Choice step = StepSize.choose(s, init.jacobian());
         return new RunConfig(s, init, step, "cpu", Precision.FP64, 2, imbalanceLimit, false,
-                RunConfig.checkpointSteps(every, s, step));
+                RunConfig.checkpointSteps(every, s, step), MonitorConfig.NONE);
     }
 
     static RunConfig config(double tEnd, Double every) {
