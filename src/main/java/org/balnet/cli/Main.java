@@ -25,6 +25,7 @@ import java.io.UncheckedIOException;
                 ValidateCommand.class,
                 ReproduceCommand.class,
                 PlotCommand.class,
+                ChaosCommand.class,
                 DevicesCommand.class,
                 CheckOpenClCommand.class,
                 CommandLine.HelpCommand.class

@@ -65,6 +65,14 @@ public final class CsvWriter implements Closeable {
         return startFile(ch, file, header);
     }
 
+    /**
+     * A new table on an open channel that the caller closes, e.g. one of {@link AtomicFiles#write} for a
+     * table written whole.
+     */
+    public static CsvWriter on(SeekableByteChannel ch, Path file, List<String> header) {
+        return startFile(ch, file, header);
+    }
+
     /** A new table on an open channel (tests inject failing channels here). */
     static CsvWriter startFile(SeekableByteChannel ch, Path file, List<String> header) {
         CsvWriter w = new CsvWriter(ch, file, null, header.size(), new CRC32C(), 0);
