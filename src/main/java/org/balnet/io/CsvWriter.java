@@ -16,11 +16,12 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * A numeric CSV table (comma-separated, '.' decimal point, header line, one row per record) that
- * pandas, R and MATLAB read as is. Numbers are written with {@link Double#toString}, which reads
- * back to the same double.
+ * A CSV table (comma-separated, '.' decimal point, header line, one row per record) that pandas, R
+ * and MATLAB read as is: numbers, written with {@link Double#toString}, which reads back to the same
+ * double, and in long formats ({@link Rows}) integers and plain words.
  *
- * <p>Each row goes to the operating system whole, in one write, as soon as it is made, so a reader
+ * <p>Each row, or each set of {@link Rows}, goes to the operating system whole, in one write, as soon
+ * as it is made, so a reader
  * or a crash of the JVM sees only complete rows. When a write fails part-way (a full disk), the file
  * is cut back to the last complete row before the error is reported, so it never ends in a partial
  * line. A file writer counts the bytes it holds and keeps their CRC32C, so a checkpoint can record

@@ -4,8 +4,8 @@ import org.balnet.io.CsvTable;
 import org.balnet.io.NpyReader;
 import org.balnet.model.Population;
 import org.balnet.sim.Backends;
-import org.balnet.sim.checkpoint.CheckpointStore;
 import org.balnet.sim.monitor.Monitors;
+import org.balnet.sim.run.MonitoredRunTest;
 import org.balnet.sim.run.RecordedRun;
 import org.balnet.sim.run.RunJson;
 import org.junit.jupiter.api.Test;
@@ -22,11 +22,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -55,20 +52,6 @@ class MonitorCommandsTest {
 
     static String[] with(String[] a, String... b) {
         return Stream.concat(Arrays.stream(a), Arrays.stream(b)).toArray(String[]::new);
-    }
-
-    /** Every file of a run directory but run.json and the checkpoints, by relative path. */
-    static Map<String, byte[]> outputs(Path dir) throws IOException {
-        Map<String, byte[]> m = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String rel = dir.relativize(f).toString();
-                if (Files.isRegularFile(f) && !rel.equals(RunJson.FILE) && !rel.startsWith(CheckpointStore.DIRECTORY)) {
-                    m.put(rel, Files.readAllBytes(f));
-                }
-            }
-        }
-        return m;
     }
 
     static Stream<org.junit.jupiter.params.provider.Arguments> backends() {
@@ -110,12 +93,7 @@ class MonitorCommandsTest {
 
         Cli.Result resumed = SimulateResumeTest.resume(run, "--t-end", "0.3");
         assertEquals(0, resumed.code(), resumed.toString());
-        Map<String, byte[]> want = outputs(reference);
-        Map<String, byte[]> got = outputs(run);
-        assertEquals(want.keySet(), got.keySet());
-        for (String f : want.keySet()) {
-            assertArrayEquals(want.get(f), got.get(f), f + " byte for byte");
-        }
+        MonitoredRunTest.assertSameOutputs(reference, run);
         resumed.assertNoStackTrace();
     }
 

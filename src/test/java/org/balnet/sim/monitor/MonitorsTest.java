@@ -7,11 +7,10 @@ import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
+import org.balnet.sim.ForwardingEngine;
 import org.balnet.sim.InitialPoint;
-import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
-import org.balnet.sim.StepPlan;
 import org.balnet.sim.StepSize;
 import org.balnet.sim.TimeLoop;
 import org.balnet.sim.TrajectoryRow;
@@ -64,63 +63,17 @@ class MonitorsTest {
     }
 
     /** An engine that notes every state read, to show what crosses from a device to the host. */
-    static final class ReadLog implements Engine {
-        final Engine inner;
+    static final class ReadLog extends ForwardingEngine {
         final List<Read> reads = new ArrayList<>();
 
         ReadLog(Engine inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String backend() {
-            return inner.backend();
-        }
-
-        @Override
-        public String device() {
-            return inner.device();
-        }
-
-        @Override
-        public Precision precision() {
-            return inner.precision();
-        }
-
-        @Override
-        public long n() {
-            return inner.n();
-        }
-
-        @Override
-        public PopulationSums[] initialize(double[] mean, double[] variance) {
-            return inner.initialize(mean, variance);
-        }
-
-        @Override
-        public PopulationSums[] step(StepPlan plan) {
-            return inner.step(plan);
+            super(inner);
         }
 
         @Override
         public void readState(Population population, long from, double[] dst, int length) {
             reads.add(new Read(population, from, length));
             inner.readState(population, from, dst, length);
-        }
-
-        @Override
-        public void writeState(Population population, long from, double[] src, int length) {
-            inner.writeState(population, from, src, length);
-        }
-
-        @Override
-        public long[] histogram(Population population, double lo, double hi, int bins) {
-            return inner.histogram(population, lo, hi, bins);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 

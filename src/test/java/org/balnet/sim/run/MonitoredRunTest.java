@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The monitors through the run lifecycle: after an interruption or a crash, the resumed run leaves every
  * monitor file byte for byte as the uninterrupted run writes it.
  */
-class MonitoredRunTest {
+public class MonitoredRunTest {
     @TempDir
     Path tmp;
 
@@ -44,7 +44,7 @@ class MonitoredRunTest {
     }
 
     /** Every file of a run directory but run.json and the checkpoints, by relative path. */
-    static Map<String, byte[]> outputs(Path dir) throws IOException {
+    public static Map<String, byte[]> outputs(Path dir) throws IOException {
         Map<String, byte[]> m = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
@@ -57,7 +57,7 @@ class MonitoredRunTest {
         return m;
     }
 
-    static void assertSameOutputs(Path reference, Path dir) throws IOException {
+    public static void assertSameOutputs(Path reference, Path dir) throws IOException {
         Map<String, byte[]> want = outputs(reference);
         Map<String, byte[]> got = outputs(dir);
         assertEquals(want.keySet(), got.keySet());
