@@ -258,7 +258,8 @@ public final class Figures {
     /**
      * The empirical measure over time: per population (e, i) one panel with the histogram of the states at
      * each time (as a density), the Gaussian of the sample moments N(v-hat, K-hat) (solid) and the limit's
-     * N(v-bar, K) (dashed) over it, a colour per time.
+     * N(v-bar, K) (dashed) over it, a colour per time; the legend names the times and, once, the two
+     * curves (in the first time's colour).
      *
      * @param heading prefix of each panel title, e.g. "mv-6.1, n = 1e6"
      * @param series  histograms in time order, any mix of populations
@@ -273,7 +274,9 @@ public final class Figures {
             String a = p.label;
             XYChart c = chart(String.format(Locale.ROOT, "%s: states u_%s over time", heading, a), "u_" + a,
                     "probability density");
-            c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+            // below the plot: inside, it would cover the peaks, which move across the panel over time
+            c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
             for (int k = 0; k < mine.size(); k++) {
                 TimeHistogram h = mine.get(k);
                 HistogramPlot.Counts hc = h.counts();
@@ -287,14 +290,14 @@ public final class Figures {
                     density[b] = hc.counts()[b + 1] / (hc.total() * width);
                 }
                 double[][] outline = stairs(centres, density);
-                String outside = hc.outside() > 0 ? String.format(Locale.ROOT, ", %d outside", hc.outside()) : "";
-                line(c, String.format(Locale.ROOT, "t = %s: histogram%s", number(hc.t()), outside), outline[0],
-                        outline[1], colour, 1.2f, false);
+                String outside = hc.outside() > 0 ? String.format(Locale.ROOT, " (%d outside)", hc.outside()) : "";
+                line(c, String.format(Locale.ROOT, "t = %s%s", number(hc.t()), outside), outline[0], outline[1],
+                        colour, 1.2f, false);
                 // One legend entry for each kind of curve; the colour says the time.
-                gaussian(c, k == 0 ? "N(v\u0302, K\u0302): sample moments" : "N(v\u0302, K\u0302) at t = " + number(hc.t()),
+                gaussian(c, k == 0 ? "N(v\u0302, K\u0302)" : "N(v\u0302, K\u0302) at t = " + number(hc.t()),
                         h.sampleMean(), h.sampleVariance(), colour, false).setShowInLegend(k == 0);
                 if (Double.isFinite(h.limitMean()) && h.limitVariance() > 0) {
-                    gaussian(c, k == 0 ? "N(v\u0304, K): the limit" : "N(v\u0304, K) at t = " + number(hc.t()),
+                    gaussian(c, k == 0 ? "limit N(v\u0304, K)" : "limit N(v\u0304, K) at t = " + number(hc.t()),
                             h.limitMean(), h.limitVariance(), colour, true).setShowInLegend(k == 0);
                 }
             }
