@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The rate functions on an OpenCL device (kernels/rates.cl and SourceRates.openClSource) against
  * {@link SourceRates}: tanh and logistic rates and every derivative must have the same bits; an erf
- * value, the device's erf against Commons Math's, must agree within twice the Javadoc bound
+ * value, the device's erf against Commons Numbers', must agree within twice the Javadoc bound
  * (both are within it of the true value). It sits beside {@link OpenClTwinTest} to share its
  * device harness.
  */

