@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * ns per Philox4x32-10 block over one chunk of consecutive neurons (counter words c2, c3), three
  * ways: one {@link Philox4x32#block} per neuron as CounterRng calls it, {@link Philox4x32#blocks}'
- * scalar path (four interleaved), and {@link Philox4x32#blocks} as this JVM runs it (eight per vector
- * instruction when started with --add-modules jdk.incubator.vector on AVX-512, else scalar).
+ * scalar path, and {@link Philox4x32#blocks} as this JVM runs it (eight per vector instruction when
+ * started with --add-modules jdk.incubator.vector on AVX-512, else the scalar path).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -37,10 +37,10 @@ public final class Philox4x32 {
      * (c0, c1, c2', c3') where c3' 2^32 + c2' = (c3 2^32 + c2 + b) mod 2^64, i.e. the counter's upper
      * 64 bits count up (in CounterRng's layout: consecutive neurons). Its words go out as CounterRng
      * reads them: first[offset + b] = out[1] 2^32 + out[0], second[offset + b] = out[3] 2^32 + out[2],
-     * unsigned in a long. The same bits as {@link #block}, but several times faster per block:
-     * independent blocks are computed side by side, eight per vector instruction with the Vector API
-     * when the JVM was started with {@code --add-modules jdk.incubator.vector} on a machine with
-     * 512-bit vectors ({@link PhiloxVector}), else four interleaved in scalar code.
+     * unsigned in a long. The same bits as {@link #block}; when the JVM was started with
+     * {@code --add-modules jdk.incubator.vector} on a machine with 512-bit vectors, about six times
+     * faster per block: eight blocks side by side per vector instruction ({@link PhiloxVector}). Else
+     * one {@link #block} after another. No OpenCL twin: there each work-item computes its own block.
      *
      * @param count  number of blocks, &ge; 0
      * @param first  receives the first word of each block at [offset, offset + count)
@@ -52,70 +52,20 @@ public final class Philox4x32 {
         blocksScalar(c0, c1, c2, c3, k0, k1, done, count, first, second, offset);
     }
 
-    /** Blocks from .. count-1 of {@link #blocks}, four at a time, then one at a time. */
+    /**
+     * Blocks from .. count-1 of {@link #blocks}, one at a time. (Four interleaved in scalar code were
+     * only 10% faster per block, measured with PhiloxBench: not worth a fourth copy of the round.)
+     */
     static void blocksScalar(int c0, int c1, int c2, int c3, int k0, int k1, int from, int count, long[] first,
                              long[] second, int offset) {
         long start = (long) c3 << 32 | (c2 & LOW_32);
-        int b = from;
-        for (; b + 4 <= count; b += 4) {
-            fourBlocks(c0, c1, start + b, k0, k1, first, second, offset + b);
-        }
         int[] out = new int[4];
-        for (; b < count; b++) {
+        for (int b = from; b < count; b++) {
             long counter = start + b;
             block(c0, c1, (int) counter, (int) (counter >>> 32), k0, k1, out);
             first[offset + b] = (long) out[1] << 32 | (out[0] & LOW_32);
             second[offset + b] = (long) out[3] << 32 | (out[2] & LOW_32);
         }
-    }
-
-    /**
-     * Four blocks with upper counters counter .. counter + 3, interleaved: a block is a chain of ten
-     * dependent multiply rounds (latency-bound), four independent chains fill the pipelines.
-     */
-    private static void fourBlocks(int c0, int c1, long counter, int k0, int k1, long[] first, long[] second, int at) {
-        int a0 = c0, a1 = c1, a2 = (int) counter, a3 = (int) (counter >>> 32);
-        int b0 = c0, b1 = c1, b2 = (int) (counter + 1), b3 = (int) ((counter + 1) >>> 32);
-        int d0 = c0, d1 = c1, d2 = (int) (counter + 2), d3 = (int) ((counter + 2) >>> 32);
-        int e0 = c0, e1 = c1, e2 = (int) (counter + 3), e3 = (int) ((counter + 3) >>> 32);
-        for (int round = 0; round < ROUNDS; round++) {
-            if (round > 0) {
-                k0 += PHILOX_W32_0;
-                k1 += PHILOX_W32_1;
-            }
-            long pa0 = (PHILOX_M4x32_0 & LOW_32) * (a0 & LOW_32);
-            long pa1 = (PHILOX_M4x32_1 & LOW_32) * (a2 & LOW_32);
-            long pb0 = (PHILOX_M4x32_0 & LOW_32) * (b0 & LOW_32);
-            long pb1 = (PHILOX_M4x32_1 & LOW_32) * (b2 & LOW_32);
-            long pd0 = (PHILOX_M4x32_0 & LOW_32) * (d0 & LOW_32);
-            long pd1 = (PHILOX_M4x32_1 & LOW_32) * (d2 & LOW_32);
-            long pe0 = (PHILOX_M4x32_0 & LOW_32) * (e0 & LOW_32);
-            long pe1 = (PHILOX_M4x32_1 & LOW_32) * (e2 & LOW_32);
-            a0 = (int) (pa1 >>> 32) ^ a1 ^ k0;
-            a1 = (int) pa1;
-            a2 = (int) (pa0 >>> 32) ^ a3 ^ k1;
-            a3 = (int) pa0;
-            b0 = (int) (pb1 >>> 32) ^ b1 ^ k0;
-            b1 = (int) pb1;
-            b2 = (int) (pb0 >>> 32) ^ b3 ^ k1;
-            b3 = (int) pb0;
-            d0 = (int) (pd1 >>> 32) ^ d1 ^ k0;
-            d1 = (int) pd1;
-            d2 = (int) (pd0 >>> 32) ^ d3 ^ k1;
-            d3 = (int) pd0;
-            e0 = (int) (pe1 >>> 32) ^ e1 ^ k0;
-            e1 = (int) pe1;
-            e2 = (int) (pe0 >>> 32) ^ e3 ^ k1;
-            e3 = (int) pe0;
-        }
-        first[at] = (long) a1 << 32 | (a0 & LOW_32);
-        second[at] = (long) a3 << 32 | (a2 & LOW_32);
-        first[at + 1] = (long) b1 << 32 | (b0 & LOW_32);
-        second[at + 1] = (long) b3 << 32 | (b2 & LOW_32);
-        first[at + 2] = (long) d1 << 32 | (d0 & LOW_32);
-        second[at + 2] = (long) d3 << 32 | (d2 & LOW_32);
-        first[at + 3] = (long) e1 << 32 | (e0 & LOW_32);
-        second[at + 3] = (long) e3 << 32 | (e2 & LOW_32);
     }
 
     /**

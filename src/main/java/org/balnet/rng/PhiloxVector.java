@@ -9,8 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the module {@code jdk.incubator.vector} must be added at launch, which {@code hosts/balnet} does).
  * Each 64-bit lane holds one 32-bit word, so one lane-wise multiply gives the whole 32x32 -&gt; 64-bit
  * product, high and low halves. Only used on 512-bit vectors (AVX-512): with 256-bit ones the 64-bit
- * multiply is emulated and the scalar interleaved blocks are as fast (measured, see
- * src/jmh/README.md). Results are exactly {@link Philox4x32#block}'s (Philox4x32Test).
+ * multiply is emulated and it is no faster than scalar blocks (PhiloxBench with -XX:UseAVX=2). Results are exactly {@link Philox4x32#block}'s (Philox4x32Test).
  *
  * <p>Loaded only by {@link Philox4x32}, after it has found the module in the boot layer.
  */

@@ -84,7 +84,7 @@ class Philox4x32Test {
 
     /** Counters of {@link Philox4x32#blocks}: its upper 64 bits, c3 2^32 + c2, count up from there, wrapping. */
     private static final long[] BLOCK_STARTS = {0, 5, (1L << 32) - 3, -7, 0x0123_4567_89AB_CDEFL};
-    /** Counts that leave every remainder of the 4-block and 8-block steps. */
+    /** Counts that leave every remainder of the vector path's 8-block step. */
     private static final int[] BLOCK_COUNTS = {0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 4096 + 5};
 
     /** {@link Philox4x32#blocks} (vector or scalar, whichever this JVM runs) against {@link Philox4x32#block}. */
