@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class PhiloxBench {
-    static final int BLOCKS = CpuEngineAccess.CHUNK;
+    public static final int BLOCKS = CpuEngineAccess.CHUNK;
     private static final int STEP = 7;
     private static final int KEY0 = 0x1234_5678;
     private static final int KEY1 = 0x9ABC_DEF0;

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class CpuStepBench {
-    private static final int N = 100_000;
+    public static final int N = 100_000;
     private static final long SEED = 1;
 
     private CpuEngine engine;

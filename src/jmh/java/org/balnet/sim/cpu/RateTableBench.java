@@ -35,7 +35,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class RateTableBench {
-    private static final int NEURONS = CpuEngine.CHUNK;
+    public static final int NEURONS = CpuEngine.CHUNK;
 
     /** mv-6.1's rate functions, with every family replaced by this one (tanh: mv-6.1 itself). */
     @Param({"tanh", "logistic", "erf"})
