@@ -147,40 +147,6 @@ public final class RateFunction {
         return e / (1.0 + e);
     }
 
-    /**
-     * OpenCL C for this function and its derivative, as two functions {@code NAME(x)} and
-     * {@code NAME_d1(x)} in double. Constants are hex literals, so the kernels use exactly the
-     * parameters the Java side uses.
-     */
-    public String openClSource(String name) {
-        String a = hex(amplitude), b = hex(offset), c = hex(slope);
-        String g, d1;
-        switch (family) {
-            case TANH:
-                g = "tanh(" + c + " * x)";
-                d1 = "{ const double t = tanh(" + c + " * x); return " + a + " * " + c + " * (1.0 - t * t); }";
-                break;
-            case LOGISTIC:
-                g = "(1.0 / (1.0 + exp(-" + c + " * x)))";
-                d1 = "{ const double s = 1.0 / (1.0 + exp(-" + c + " * x)); return " + a + " * " + c
-                        + " * s * (1.0 - s); }";
-                break;
-            case ERF:
-                g = "erf(" + c + " * x)";
-                d1 = "{ const double y = " + c + " * x; return " + a + " * " + c + " * M_2_SQRTPI * exp(-y * y); }";
-                break;
-            default:
-                throw new AssertionError(family);
-        }
-        return "/* " + this + " */\n"
-                + "inline double " + name + "(const double x) { return " + a + " * (" + g + " + " + b + "); }\n"
-                + "inline double " + name + "_d1(const double x) " + d1 + "\n";
-    }
-
-    private static String hex(double x) {
-        return "(" + Double.toHexString(x) + ")";
-    }
-
     @Override
     public String toString() {
         return String.format(Locale.ROOT, "%s: %s * (%s(%s x) + %s)", family.key, amplitude,
