@@ -163,7 +163,7 @@ public final class LimitCommand implements Callable<Integer> {
                 how, Json.number(p.varianceE()), Json.number(p.varianceI()), p.meanE(), p.meanI(), p.residual());
         Eigenvalues ev = p.eigenvalues();
         w.printf(Locale.ROOT, "Eigenvalues of J_v there: %s; %s, so the point is stable (on the balanced manifold), "
-                        + "zeta = %.6f.%n", ev,
+                        + "zeta = %.6g.%n", ev,
                 ev.isComplex() ? "their real part is negative" : "both are negative", ev.zeta());
         long stable = p.roots().stream().filter(BalancedPoint.Root::isStable).count();
         if (stable > 1) {
@@ -183,7 +183,7 @@ public final class LimitCommand implements Callable<Integer> {
         }
         if (tr.eta().isPresent()) {
             LimitRow end = tr.end();
-            return String.format(Locale.ROOT, "The limit left the balanced manifold at eta = %.6f: zeta reached 0 "
+            return String.format(Locale.ROOT, "The limit left the balanced manifold at eta = %.6g: zeta reached 0 "
                             + "(trace J_v = %.4g, det J_v = %.4g) at v = (%.6f, %.6f), K = (%.6f, %.6f); it stops there, "
                             + "before T = %s.", tr.eta().getAsDouble(), end.traceJv(), end.detJv(),
                     end.mean(Population.E), end.mean(Population.I), end.variance(Population.E),

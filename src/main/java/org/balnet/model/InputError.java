@@ -29,6 +29,8 @@ public enum InputError {
     RATE_NOT_POSITIVE("%s: %s"),
     /** No stable balanced initial point: description. */
     NO_BALANCED_POINT("%s"),
+    /** The initial state drawn for this n is already out of balance: description. */
+    UNBALANCED_START("%s"),
     /** A run too large for the memory or the backend: description. */
     TOO_LARGE("%s"),
     /** An explicit step above its stability bound: description. */
