@@ -69,7 +69,7 @@ public final class LimitCommand implements Callable<Integer> {
 
     @Option(names = "--finite-n", paramLabel = "N",
             description = "Solve the finite-n Gaussian closure for N neurons per population instead of the limit.")
-    Double finiteN;
+    Long finiteN;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -85,7 +85,7 @@ public final class LimitCommand implements Callable<Integer> {
         Scenario.RunSettings r = scenario.run();
         scenario = scenario.withRun(new Scenario.RunSettings(t, r.dt(), d, r.seed(), r.scheme()));
         if (finiteN != null) {
-            scenario = scenario.withN((long) (double) finiteN);
+            scenario = scenario.withN(finiteN);
         }
         if (out != null) {
             OutputDirectory.prepare(out, force);
@@ -101,7 +101,7 @@ public final class LimitCommand implements Callable<Integer> {
         Trajectory trajectory;
         try {
             trajectory = finiteN != null
-                    ? new GaussianClosure(model, finiteN).solve(start, t, d)
+                    ? new GaussianClosure(model, (double) finiteN).solve(start, t, d)
                     : new LimitSolver(model).solve(start, t, d);
         } catch (LimitFailure e) {
             throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
@@ -133,11 +133,7 @@ public final class LimitCommand implements Callable<Integer> {
         positive("--t-end", tEnd);
         positive("--dt-out", dtOut);
         if (finiteN != null) {
-            positive("--finite-n", finiteN);
-            if (!(finiteN >= 1) || finiteN != Math.rint(finiteN) || finiteN > ScenarioLoader.MAX_N) {
-                throw InputError.outOfRange("--finite-n", Json.number(finiteN),
-                        "a whole number of neurons per population in [1, 2^54]");
-            }
+            ScenarioLoader.checkN("--finite-n", finiteN);
         }
     }
 

@@ -11,6 +11,8 @@ public enum InputError {
     OUT_OF_RANGE("%s = %s: must be %s"),
     /** NaN or an infinity. */
     NOT_FINITE("%s = %s: must be a finite number"),
+    /** A value that must be a whole number and is not: key, value (WholeNumbers, everywhere). */
+    NOT_WHOLE("%s = %s: must be a whole number, written like 1000000, 1_000_000 or 1e6"),
     /** A value of the wrong type: key, value, expected type. */
     WRONG_TYPE("%s = %s: expected %s"),
     /** A choice not among those allowed: key, value, the choices. */
