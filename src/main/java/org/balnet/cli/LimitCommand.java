@@ -4,6 +4,7 @@ import org.balnet.io.AtomicFiles;
 import org.balnet.io.CsvWriter;
 import org.balnet.io.Json;
 import org.balnet.io.OutputDirectory;
+import org.balnet.io.TimeGrid;
 import org.balnet.limit.BalancedPoint;
 import org.balnet.limit.Eigenvalues;
 import org.balnet.limit.GaussianClosure;
@@ -54,11 +55,13 @@ public final class LimitCommand implements Callable<Integer> {
             description = "Scenario file (TOML), or the name of a built-in one (mv-6.1, mv-6.2, eta-finite).")
     String scenarioSpec;
 
-    @Option(names = "--t-end", paramLabel = "T", description = "End time (default: the scenario's run.t_end).")
+    @Option(names = "--t-end", paramLabel = "T", description = "End time, a whole number of --dt-out intervals: the "
+            + "last row is at T (default: the scenario's run.t_end).")
     Double tEnd;
 
     @Option(names = "--dt-out", paramLabel = "D",
-            description = "Interval between output rows (default: the scenario's run.record_every).")
+            description = "Interval between output rows; T must be a whole number of them (default: the scenario's "
+                    + "run.record_every).")
     Double dtOut;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: CSV to stdout).")
@@ -145,6 +148,7 @@ public final class LimitCommand implements Callable<Integer> {
 
     private void checkRows(double t, double d) {
         String dKey = dtOut != null ? "--dt-out" : "run.record_every";
+        TimeGrid.records(t, tEnd != null ? "--t-end" : "run.t_end", d, dKey);
         if (!(t / d < OutputGrid.MAX_ROWS)) {
             throw InputError.outOfRange(dKey, Json.number(d),
                     "at least T / 10^6 = " + Json.number(t / 1e6) + " (at most a million rows)");

@@ -34,7 +34,8 @@ public final class RunOptions {
     @Option(names = "--n", paramLabel = "N", description = "Neurons per population (overrides network.n).")
     Long n;
 
-    @Option(names = "--t-end", paramLabel = "T", description = "End time (overrides run.t_end).")
+    @Option(names = "--t-end", paramLabel = "T", description = "End time, a whole number of record intervals: the run "
+            + "ends exactly at T and writes its row there (overrides run.t_end).")
     Double tEnd;
 
     @Option(names = "--dt", paramLabel = "H|auto", description = "Time step, or auto (overrides run.dt).")
@@ -69,7 +70,8 @@ public final class RunOptions {
     @Option(names = "--threads", paramLabel = "K", description = "CPU threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--record-every", paramLabel = "D", description = "Record interval (overrides run.record_every).")
+    @Option(names = "--record-every", paramLabel = "D", description = "Record interval; the end time must be a whole "
+            + "number of them (overrides run.record_every).")
     Double recordEvery;
 
     @Option(names = "--imbalance-limit", paramLabel = "R", defaultValue = "0.5",

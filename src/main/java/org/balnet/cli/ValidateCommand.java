@@ -52,7 +52,8 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "Runs per n, each with its own seed (default: ${DEFAULT-VALUE}).")
     int replicas;
 
-    @Option(names = "--t-end", paramLabel = "T", description = "End time (default: the scenario's run.t_end).")
+    @Option(names = "--t-end", paramLabel = "T", description = "End time, a whole number of record intervals "
+            + "(default: the scenario's run.t_end).")
     Double tEnd;
 
     @Option(names = "--from", paramLabel = "T0",
@@ -71,7 +72,8 @@ public final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--dt", paramLabel = "H|auto", description = "Time step, or auto (overrides run.dt).")
     String dt;
 
-    @Option(names = "--record-every", paramLabel = "D", description = "Record interval (overrides run.record_every).")
+    @Option(names = "--record-every", paramLabel = "D", description = "Record interval; the end time must be a whole "
+            + "number of them (overrides run.record_every).")
     Double recordEvery;
 
     @Option(names = "--scheme", paramLabel = "S", description = "semi-implicit (default) or explicit.")
