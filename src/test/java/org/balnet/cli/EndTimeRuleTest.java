@@ -41,7 +41,7 @@ class EndTimeRuleTest {
         Cli.Result r = Cli.run("simulate", "--scenario", "mv-6.1", "--n", "100", "--t-end", "0.051", "--record-every",
                 "0.003", "--backend", "cpu", "--threads", "1", "--out", out.toString());
         assertEquals(Main.EXIT_OK, r.code(), r.toString());
-        List<String> rows = Files.readAllLines(out.resolve(SimulateCommand.TRAJECTORY_CSV));
+        List<String> rows = Files.readAllLines(out.resolve(org.balnet.sim.run.RecordedRun.TRAJECTORY_CSV));
         assertEquals(1 + 18, rows.size(), "header and t = 0, 0.003, ..., 0.051");
         assertTrue(rows.get(rows.size() - 1).startsWith("0.051,"), rows.get(rows.size() - 1));
     }

@@ -24,12 +24,12 @@ class DepartureTest {
         Scenario s = ScenarioLoader.load("silent-logistic");
         Observables zero = withRates(0, 0);
         for (Population a : Population.values()) {
-            assertEquals(0.0, zero.imbalance(s, a), "0 over the floor, not 0/0");
+            assertEquals(0.0, zero.relativeImbalance(s, a), "0 over the floor, not 0/0");
             assertTrue(zero.isSilent(s, a));
         }
         // the t = 0: rates ~ 1e-16 and F ~ -2.8e-16 read as an imbalance of 0.5 before
         Observables tiny = withRates(1e-16, -2.8e-16);
-        assertTrue(tiny.imbalance(s, Population.E) < 1e-7, "against the floor: " + tiny.imbalance(s, Population.E));
+        assertTrue(tiny.relativeImbalance(s, Population.E) < 1e-7, "against the floor: " + tiny.relativeImbalance(s, Population.E));
         assertTrue(tiny.isSilent(s, Population.E));
     }
 
