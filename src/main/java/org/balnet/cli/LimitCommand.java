@@ -18,6 +18,7 @@ import org.balnet.limit.OutputGrid;
 import org.balnet.limit.Trajectory;
 import org.balnet.model.InputError;
 import org.balnet.model.Population;
+import org.balnet.model.RateFunction;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import picocli.CommandLine;
@@ -183,6 +184,16 @@ public final class LimitCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "Closure solved to T = %s (n = %s); largest |F| = %.3g, the O(n^-1/2) "
                     + "imbalance the limit sets to 0.", Json.number(t), Json.number(finiteN), tr.maxResidual());
         }
+        if (tr.silent().isPresent()) {
+            LimitRow end = tr.end();
+            return String.format(Locale.ROOT, "The limit fell silent at t = %.6g: a rate fell below %.0e of its bound "
+                            + "(Q = (%.3g, %.3g, %.3g, %.3g) for ee, ei, ie, ii) at v = (%.6f, %.6f), K = (%.6g, %.6g); "
+                            + "a balance between vanished rates is rounding, so it stops there, before T = %s.",
+                    tr.silent().getAsDouble(), RateFunction.NEGLIGIBLE_FRACTION, end.q(Population.E, Population.E),
+                    end.q(Population.E, Population.I), end.q(Population.I, Population.E),
+                    end.q(Population.I, Population.I), end.mean(Population.E), end.mean(Population.I),
+                    end.variance(Population.E), end.variance(Population.I), Json.number(t));
+        }
         if (tr.eta().isPresent()) {
             LimitRow end = tr.end();
             return String.format(Locale.ROOT, "The limit left the balanced manifold at eta = %.6g: zeta reached 0 "
@@ -203,9 +214,11 @@ public final class LimitCommand implements Callable<Integer> {
         for (int i = 0; i < LimitRow.COLUMNS.size(); i++) {
             end.put(LimitRow.COLUMNS.get(i), v[i]);
         }
-        Object eta = finiteN != null ? null : tr.eta().isPresent() ? (Object) tr.eta().getAsDouble() : "balanced until T";
+        Object eta = finiteN != null ? null : tr.eta().isPresent() ? (Object) tr.eta().getAsDouble()
+                : tr.silent().isPresent() ? "not reached: the limit fell silent first" : "balanced until T";
         return new LimitRunJson("limit", "completed", finiteN != null ? "gaussian-closure" : "hydrodynamic-limit",
                 finiteN != null ? Double.valueOf(finiteN) : null, scenario.toMap(), t, d, tr.solver(), LimitRunJson.InitialPoint.of(p), eta, outcome, end,
-                tr.rows().size(), List.of(csvName, RUN_JSON), Versions.current(), wall);
+                tr.rows().size(), List.of(csvName, RUN_JSON), Versions.current(), wall,
+                tr.silent().isPresent() ? tr.silent().getAsDouble() : null);
     }
 }

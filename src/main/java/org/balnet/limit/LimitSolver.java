@@ -20,7 +20,9 @@ import java.util.OptionalDouble;
 /**
  * The hydrodynamic limit of Lemma 4.2: variances K by (4.6)-(4.7), means v(t) on the balanced
  * manifold F(v, K) = 0 by (5.24), from a {@link BalancedPoint} until T or until eta, the first time
- * zeta (the largest real part of the eigenvalues of J_v) reaches 0.
+ * zeta (the largest real part of the eigenvalues of J_v) reaches 0, or until a rate Q_ab falls below
+ * the floor a balanced point must clear ({@link org.balnet.model.RateFunction#NEGLIGIBLE_FRACTION} of
+ * its bound): there the limit falls silent and its balance is rounding.
  *
  * <p><b>Time reparametrised by det J_v.</b> If a real eigenvalue of J_v reaches 0 (a fold of the
  * manifold), dv/dt = -J_v^{-1} J_K dK/dt grows like (eta - t)^{-1/2}: an integrator in t takes ever
@@ -92,7 +94,7 @@ public final class LimitSolver {
 
     /**
      * Solves the limit from {@code start} to {@code tEnd}, with rows at every multiple of
-     * {@code dtOut}; stops early at eta if zeta reaches 0.
+     * {@code dtOut}; stops early at eta if zeta reaches 0, or where a rate falls silent.
      *
      * @param start balanced initial point (m, k)
      * @param tEnd  T &gt; 0, units of tau
@@ -316,6 +318,8 @@ public final class LimitSolver {
             double check = Double.POSITIVE_INFINITY;
             ZetaEvent zetaEvent = new ZetaEvent(exitMargin);
             integrator.addEventHandler(zetaEvent, check, 1e-13, 1000);
+            SilenceEvent silenceEvent = new SilenceEvent();
+            integrator.addEventHandler(silenceEvent, check, 1e-13, 1000);
             integrator.addEventHandler(new EndEvent(stop), check, 1e-13, 1000);
             integrator.addStepHandler(new RowWriter());
             double[] yEnd = new double[5];
@@ -337,11 +341,15 @@ public final class LimitSolver {
             }
             LimitModel.Evaluation endPoint = onManifold(yEnd, OUTPUT_PROJECTION_THRESHOLD, true);
             // without eta, the end event stopped the run within its convergence (1e-13) of the stop time
-            LimitRow end = new LimitRow(zetaEvent.fired ? yEnd[0] : stop, endPoint);
+            boolean early = zetaEvent.fired || silenceEvent.fired;
+            LimitRow end = new LimitRow(early ? yEnd[0] : stop, endPoint);
             OptionalDouble eta = zetaEvent.fired ? OptionalDouble.of(yEnd[0]) : OptionalDouble.empty();
+            OptionalDouble silent = silenceEvent.fired && !zetaEvent.fired ? OptionalDouble.of(yEnd[0])
+                    : OptionalDouble.empty();
             Map<String, Object> solver = new LinkedHashMap<>();
             solver.put("method", "Dormand-Prince 8(5,3) (Commons Math) in a time rescaled by det J_v; "
-                    + "states projected onto F = 0 (Gauss-Newton); eta by event detection on zeta");
+                    + "states projected onto F = 0 (Gauss-Newton); eta by event detection on zeta, and where a rate falls "
+                    + "below 1e-8 of its bound");
             solver.put("relative_tolerance", TOLERANCE);
             solver.put("absolute_tolerance", TOLERANCE);
             solver.put("quadrature", "composite Gauss-Legendre, " + GaussianExpectation.NODES
@@ -349,7 +357,7 @@ public final class LimitSolver {
             solver.put("steps", stepCount);
             solver.put("rhs_evaluations", rhsCalls);
             solver.put("max_residual", maxResidual);
-            return new Trajectory(List.copyOf(rows), end, eta, maxResidual, solver);
+            return new Trajectory(List.copyOf(rows), end, eta, silent, maxResidual, solver);
         }
 
         /** Writes the rows whose times fall in each step, from the integrator's dense output. */
@@ -415,6 +423,44 @@ public final class LimitSolver {
             @Override
             public double g(double sigma, double[] y) {
                 return onManifold(y, RHS_PROJECTION_THRESHOLD, false).zeta() + margin;
+            }
+
+            @Override
+            public Action eventOccurred(double sigma, double[] y, boolean increasing) {
+                fired = true;
+                return Action.STOP;
+            }
+
+            @Override
+            public void resetState(double t, double[] y) {
+            }
+        }
+
+        /**
+         * Stops the run when a rate Q_ab falls below {@link org.balnet.model.RateFunction#negligible()}: the
+         * limit is falling silent, and a balance between vanished rates is rounding (the floor a balanced
+         * point must clear at t = 0). Left to run, such a solve crawls (det J_v, and with it dt/dsigma, goes
+         * to 0 with the rates) until the integrator gives up.
+         */
+        private final class SilenceEvent implements EventHandler {
+            boolean fired;
+
+            @Override
+            public void init(double t0, double[] y0, double t) {
+            }
+
+            /** log of the smallest Q_ab / negligible_ab: 0 at the floor, positive above it. */
+            @Override
+            public double g(double sigma, double[] y) {
+                LimitModel.Evaluation e = onManifold(y, RHS_PROJECTION_THRESHOLD, false);
+                double smallest = Double.POSITIVE_INFINITY;
+                for (Population t : Population.values()) {
+                    for (Population u : Population.values()) {
+                        smallest = Math.min(smallest, e.q(t, u) / model.rate(t, u).negligible());
+                    }
+                }
+                // a rate that rounding has made 0 or negative is below the floor too
+                return smallest > 0 ? Math.log(smallest) : -1.0;
             }
 
             @Override

@@ -3,6 +3,8 @@ package org.balnet.limit;
 import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
 import org.balnet.model.Population;
+import org.balnet.model.RateFamily;
+import org.balnet.model.RateFunction;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,34 @@ class DegeneratePointTest {
         assertTrue(e.zeta() < 0, "zeta is negative, by 4e-17: " + e.zeta());
         assertFalse(e.isStable(), "but not beyond the rounding of entries of size up to " + model.jacobianScale());
         assertEquals(0.5, model.jacobianScale(), 1e-15, "max C sup|f'| = C_ei a c / 4 = 2 / 4");
+    }
+
+    /**
+     * A point that clears every floor at t = 0 and whose rates then fade: K_i relaxes from 0.064 towards
+     * tau_i Sigma_i / 2, tiny here, and Q_ee (tanh(c x) + 1 at m_e = -6.3, the paper's form at its edge)
+     * falls with it. The solve stops where Q_ee crosses 1e-8 of its bound, as at eta, instead of crawling
+     * on (det J_v falls with the rates) until the integrator gives up at t = 1.67, as it did. Drawn by
+     * ScenarioPropertyTest's generator (seed 4, draw 592, T = 5).
+     */
+    @Test
+    void aLimitWhoseRatesFadeStopsWhereTheyCrossTheFloor() {
+        RateFunction[][] f = {
+                {RateFunction.of(RateFamily.TANH, 0.802311769175226, 1.0, 1.6280172307077971, "ee"),
+                        RateFunction.of(RateFamily.ERF, 3.25754346127777, 1.0, 1.6280172307077971, "ei")},
+                {RateFunction.of(RateFamily.TANH, 0.802311769175226, 1.0, 0.7785647538792204, "ie"),
+                        RateFunction.of(RateFamily.ERF, 3.25754346127777, 1.0, 0.7785647538792204, "ii")}};
+        double[][] c = {{3.1158592020822673, 5.546945594833334E-6}, {0.21100368804300912, 5.596841330654236E-5}};
+        LimitModel model = new LimitModel(new double[]{1.5511354570483626, 0.1696201843229411}, c, f);
+        BalancedPoint p = BalancedPoint.solve(model, 1.0209086645859893, 0.06385828041116241);
+        Trajectory tr = new LimitSolver(model).solve(p, 2, 0.1);
+        assertTrue(tr.silent().isPresent() && tr.eta().isEmpty(), "stops silent, not at eta: " + tr.end());
+        double at = tr.silent().getAsDouble();
+        assertEquals(0.63087, at, 1e-4);
+        assertFalse(tr.balancedUntilEnd());
+        assertEquals(0.6, tr.lastTime(), 0.0, "rows up to the last output time before it");
+        double q = tr.end().q(Population.E, Population.E) / f[0][0].bound();
+        assertEquals(RateFunction.NEGLIGIBLE_FRACTION, q, 1e-6 * RateFunction.NEGLIGIBLE_FRACTION,
+                "the end is where Q_ee crosses the floor");
     }
 
     /** The integrator giving up: what happened, where, and what to try, not the library's message. */
