@@ -63,7 +63,8 @@ public final class LimitSolver {
     /** Below this the relative residual is round-off: a step that does not reduce it is not worth a line search. */
     private static final double ROUND_OFF = 1e-13;
     /**
-     * The run stops when zeta &ge; -ZETA_EXIT * max|J_v(0)|: zeta has reached 0 to within the
+     * The run stops when zeta &ge; -ZETA_EXIT * max C sup|f'| ({@link LimitModel#jacobianScale()}): zeta has
+     * reached 0 to within the
      * round-off of J_v (the margin of {@link LimitModel.Evaluation#STABILITY_MARGIN}). Where a rate
      * saturates and the means run off to infinity, zeta tends to 0 only asymptotically, even in sigma,
      * so a threshold of exactly 0 would never be crossed. The margin moves eta very little: by
@@ -166,7 +167,7 @@ public final class LimitSolver {
         private final BalancedPoint start;
         private final OutputGrid grid;
         private final double det0;
-        /** ZETA_EXIT * max|J_v(0)|: zeta above minus this counts as 0. */
+        /** ZETA_EXIT * max C sup|f'|: zeta above minus this counts as 0. */
         private final double exitMargin;
         private final List<LimitRow> rows = new ArrayList<>();
         private long nextRow = 1;
@@ -309,12 +310,12 @@ public final class LimitSolver {
                     TOLERANCE, TOLERANCE);
             integrator.setMaxEvaluations(maxEvaluations);
             double stop = grid.stopTime();
-            // Both switching functions are checked at the ends of every step, not on a grid in sigma: a
-            // step in sigma covers a time span of (det J_v / det J_v(0)) times its length, which can be 1e4
-            // times shorter where det J_v has fallen, and a grid fine enough for the fast parts then costs
-            // 1e5 projections per step. Neither needs more: t - stop is monotone, and zeta crosses 0
-            // transversally in sigma (at a fold and at a complex pair alike) and the run stops there, while
-            // the integrator's tolerance keeps zeta within a step as smooth as the state.
+            // The switching functions are checked at the ends of every step, not on a grid in sigma: a step
+            // in sigma covers a time span of (det J_v / det J_v(0)) times its length, which can be 1e4 times
+            // shorter where det J_v has fallen, and a grid fine enough for the fast parts then costs 1e5
+            // projections per step. None needs more: t - stop is monotone; zeta crosses 0, and a rate its
+            // floor, transversally in sigma, and the run stops at the first crossing, while the integrator's
+            // tolerance keeps both within a step as smooth as the state.
             double check = Double.POSITIVE_INFINITY;
             ZetaEvent zetaEvent = new ZetaEvent(exitMargin);
             integrator.addEventHandler(zetaEvent, check, 1e-13, 1000);
