@@ -1,7 +1,9 @@
 package org.balnet.sim.monitor;
 
+import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
 import org.balnet.model.Population;
+import org.balnet.model.WholeNumbers;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,7 +15,7 @@ import java.util.regex.Pattern;
 /**
  * The neurons whose states {@code simulate --record-neurons} records: ranges of indices per population,
  * written {@code e:0-9,i:0-9} (a comma-separated list of {@code P:A} or {@code P:A-B}, P = e or i, A and B
- * inclusive neuron indices in [0, n)). Overlapping and adjacent ranges are merged, so each neuron is
+ * inclusive neuron indices in [0, n), written as any whole number: {@code e:0-1e3}). Overlapping and adjacent ranges are merged, so each neuron is
  * recorded once, and the ranges are read from the engine as they are: a few contiguous reads, never the
  * whole state.
  */
@@ -21,7 +23,8 @@ public final class NeuronSelection {
     /** The option this selection is given with. */
     public static final String OPTION = "--record-neurons";
 
-    private static final Pattern ITEM = Pattern.compile("([ei]):(\\d{1,19})(?:-(\\d{1,19}))?");
+    /** P:A or P:A-B; A and B in balnet's one syntax for whole numbers ({@link WholeNumbers}: 1000, 1_000, 1e3). */
+    private static final Pattern ITEM = Pattern.compile("([ei]):([^-]+)(?:-([^-]+))?");
 
     /**
      * Neurons {@code [from, to)} of one population.
@@ -62,7 +65,7 @@ public final class NeuronSelection {
             Population p = m.group(1).equals("e") ? Population.E : Population.I;
             long a = index(m.group(2), spec, allowed);
             long b = m.group(3) != null ? index(m.group(3), spec, allowed) : a;
-            if (a > b || b >= n) {
+            if (a < 0 || a > b || b >= n) {
                 throw InputError.outOfRange(OPTION, "\"" + spec + "\" (item \"" + item + "\")", allowed);
             }
             items.add(new Range(p, a, b + 1));
@@ -80,10 +83,10 @@ public final class NeuronSelection {
         return new NeuronSelection(merged);
     }
 
-    private static long index(String digits, String spec, String allowed) {
+    private static long index(String text, String spec, String allowed) {
         try {
-            return Long.parseLong(digits);
-        } catch (NumberFormatException e) {
+            return WholeNumbers.parse(text, OPTION);
+        } catch (BadInputException e) {
             throw InputError.outOfRange(OPTION, "\"" + spec + "\"", allowed);
         }
     }

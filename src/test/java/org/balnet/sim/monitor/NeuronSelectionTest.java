@@ -24,6 +24,12 @@ class NeuronSelectionTest {
     }
 
     @Test
+    void indicesTakeBalnetsWholeNumberSyntax() {
+        assertEquals("e:0-1000,i:5", NeuronSelection.parse("e:0-1e3,i:5.0", 2000).spec());
+        assertEquals("e:1000-2000", NeuronSelection.parse("e:1_000-2e3", 3000).spec());
+    }
+
+    @Test
     void theLastNeuronIsNMinusOne() {
         assertEquals(1, NeuronSelection.parse("i:99", 100).count());
         assertEquals(200, NeuronSelection.parse("e:0-99,i:0-99", 100).count());
@@ -32,7 +38,7 @@ class NeuronSelectionTest {
     @Test
     void badSelectionsNameTheOptionTheValueAndTheSyntax() {
         for (String bad : new String[]{"", " ", "e", "e:", "x:1", "e:-1", "e:3-1", "e:100", "e:0-100", "e:1,,i:2",
-                "e:1;i:2", "E:1", "e:1-2-3", "e:99999999999999999999", "e:0x10"}) {
+                "e:1;i:2", "E:1", "e:1-2-3", "e:99999999999999999999", "e:0x10", "e:1.5", "e:1e-3", "e:+-1"}) {
             BadInputException e = assertThrows(BadInputException.class, () -> NeuronSelection.parse(bad, 100), bad);
             assertEquals(InputError.OUT_OF_RANGE, e.kind(), bad);
             assertEquals("--record-neurons", e.key(), bad);
