@@ -2,6 +2,7 @@ package org.balnet.cli;
 
 import org.balnet.io.Json;
 import org.balnet.io.OutputDirectory;
+import org.balnet.io.TimeGrid;
 import org.balnet.io.Versions;
 import org.balnet.limit.LimitFailure;
 import org.balnet.model.InputError;
@@ -123,7 +124,7 @@ public final class ChaosCommand implements Callable<Integer> {
         Scenario s = scenario.load(null);
         double t = s.run().tEnd();
         double every = s.run().recordEvery();
-        if (!(from >= 0 && from < t) || org.balnet.io.TimeGrid.multiple(from, every) < 0) {
+        if (!(from >= 0 && from < t) || TimeGrid.multiple(from, every) < 0) {
             throw InputError.outOfRange("--from", Json.number(from), String.format(Locale.ROOT,
                     "a multiple of the record interval %s in [0, T) with T = %s", Json.number(every), Json.number(t)));
         }

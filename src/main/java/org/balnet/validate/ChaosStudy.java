@@ -1,6 +1,7 @@
 package org.balnet.validate;
 
 import org.apache.commons.math3.distribution.NormalDistribution;
+import org.balnet.io.TimeGrid;
 import org.balnet.limit.LimitModel;
 import org.balnet.limit.LimitRow;
 import org.balnet.limit.LimitSolver;
@@ -11,6 +12,7 @@ import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
+import org.balnet.sim.RunStatus;
 import org.balnet.sim.Simulation;
 import org.balnet.sim.StepSize;
 import org.balnet.sim.TimeLoop;
@@ -22,6 +24,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Propagation of chaos, measured (Sznitman; the paper's Section 5 splits u into a common mode and
@@ -177,8 +183,9 @@ public final class ChaosStudy {
         Trajectory limit = new LimitSolver(LimitModel.of(base)).solve(initial.point(), c.tEnd(), every);
         int times = (int) Math.round(c.tEnd() / every) + 1;
         double[] t = new double[times];
+        TimeGrid grid = new TimeGrid(every);
         for (int k = 0; k < times; k++) {
-            t[k] = new org.balnet.io.TimeGrid(every).time(k);
+            t[k] = grid.time(k);
         }
         List<TimeRow> rows = new ArrayList<>();
         List<SizeRow> sizeRows = new ArrayList<>();
@@ -238,9 +245,9 @@ public final class ChaosStudy {
     static List<Paths> simulate(Config c, long n, InitialPoint initial, int times, PrintWriter log) {
         Paths[] out = new Paths[c.replicas()];
         int workers = Math.max(1, Math.min(c.threads(), c.replicas()));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers);
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
-            List<java.util.concurrent.Future<?>> jobs = new ArrayList<>();
+            List<Future<?>> jobs = new ArrayList<>();
             for (int r = 0; r < c.replicas(); r++) {
                 int replica = r;
                 jobs.add(pool.submit(() -> {
@@ -248,7 +255,7 @@ public final class ChaosStudy {
                 }));
             }
             long start = System.nanoTime();
-            for (java.util.concurrent.Future<?> j : jobs) {
+            for (Future<?> j : jobs) {
                 j.get();
             }
             long completed = Arrays.stream(out).filter(Paths::completed).count();
@@ -258,7 +265,7 @@ public final class ChaosStudy {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
             }
@@ -301,7 +308,7 @@ public final class ChaosStudy {
             loop.recordIfDue(sim, recorder);
             outcome = loop.run(sim, step.totalSteps(), recorder, x -> { }, () -> false);
         }
-        return new Paths(outcome.status() == org.balnet.sim.RunStatus.COMPLETED, mean, variance, neurons);
+        return new Paths(outcome.status() == RunStatus.COMPLETED, mean, variance, neurons);
     }
 
     /**

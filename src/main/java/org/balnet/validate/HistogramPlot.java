@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The figure of {@code balnet plot}: the empirical measure of a simulated run over time. From the run's
@@ -103,7 +104,7 @@ public final class HistogramPlot {
         for (double t : shown) {
             wanted.add(timeKey(t));
         }
-        Map<String, Counts> histograms = histograms(histogramFile, shown);
+        Map<String, Counts> histograms = histograms(histogramFile, wanted);
         CsvTable trajectory = read(dir.resolve(RecordedRun.TRAJECTORY_CSV), TrajectoryRow.MOMENT_COLUMNS,
                 r -> wanted.contains(timeKey(CsvTable.number(r[0]))));
         Map<String, double[]> moments = new LinkedHashMap<>();
@@ -217,12 +218,8 @@ public final class HistogramPlot {
         return b.toString();
     }
 
-    /** The histograms at the given times, keyed by {@link #key}. */
-    private static Map<String, Counts> histograms(Path file, double[] times) {
-        Set<String> wanted = new HashSet<>();
-        for (double t : times) {
-            wanted.add(timeKey(t));
-        }
+    /** The histograms at the given times ({@link #timeKey}), keyed by {@link #key}. */
+    private static Map<String, Counts> histograms(Path file, Set<String> wanted) {
         CsvTable table = read(file, Monitors.HISTOGRAM_COLUMNS, r -> wanted.contains(timeKey(CsvTable.number(r[0]))));
         Map<String, List<String[]>> groups = new LinkedHashMap<>();
         for (String[] r : table.rows()) {
@@ -247,7 +244,7 @@ public final class HistogramPlot {
         return out;
     }
 
-    private static CsvTable read(Path file, List<String> columns, java.util.function.Predicate<String[]> keep) {
+    private static CsvTable read(Path file, List<String> columns, Predicate<String[]> keep) {
         try {
             return CsvTable.read(file, columns, keep);
         } catch (IllegalArgumentException e) {

@@ -14,10 +14,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The monitors of one run ({@link MonitorConfig}), writing into its directory at the record times that
@@ -167,14 +169,14 @@ public final class Monitors implements AutoCloseable {
             Files.deleteIfExists(dir.resolve(HISTOGRAMS_CSV));
             Path snapshots = dir.resolve(SNAPSHOTS);
             if (Files.isDirectory(snapshots)) {
-                try (java.util.stream.Stream<Path> files = Files.list(snapshots)) {
+                try (Stream<Path> files = Files.list(snapshots)) {
                     for (Path f : (Iterable<Path>) files::iterator) {
                         if (f.getFileName().toString().endsWith(".npy") || f.getFileName().toString().endsWith(".npy.tmp")) {
                             Files.delete(f);
                         }
                     }
                 }
-                try (java.util.stream.Stream<Path> rest = Files.list(snapshots)) {
+                try (Stream<Path> rest = Files.list(snapshots)) {
                     if (rest.findAny().isEmpty()) {
                         Files.delete(snapshots);
                     }
@@ -303,7 +305,7 @@ public final class Monitors implements AutoCloseable {
 
     /** The files this run's monitors write, relative to the run directory (for messages and run.json). */
     public static List<String> fileNames(MonitorConfig config) {
-        List<String> names = new java.util.ArrayList<>(files(config).keySet());
+        List<String> names = new ArrayList<>(files(config).keySet());
         for (double t : config.snapshotTimes()) {
             for (Population p : Population.values()) {
                 names.add(SNAPSHOTS + "/" + snapshotFile(Path.of(""), p, t).getFileName());
