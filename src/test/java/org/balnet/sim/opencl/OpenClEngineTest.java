@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * OpenClEngine against CpuEngine on the first OpenCL device (PoCL's CPU device in CI), and its own
  * mechanics: split states, 64-bit neuron indices, histograms, refusals. Skipped, with the reason
- * printed, where there is no OpenCL platform.
+ * printed, where there is no OpenCL device ({@link OpenClTestDevice}; a failure in CI).
  */
 class OpenClEngineTest {
     /** mv-6.1's balanced point (DESIGN.md). */
@@ -57,7 +57,7 @@ class OpenClEngineTest {
 
     @BeforeAll
     static void findDevice() {
-        device = OpenClTestSupport.device();
+        device = OpenClTestDevice.device();
     }
 
     static Scenario mv61(long n) {
@@ -65,11 +65,11 @@ class OpenClEngineTest {
     }
 
     static OpenClEngine openCl(Scenario s, Precision p, long seed) {
-        return new OpenClEngine(s, p, seed, device, OpenClTestSupport.profile());
+        return new OpenClEngine(s, p, seed, device, OpenClTestDevice.profile());
     }
 
     static OpenClEngine openCl(Scenario s, Precision p, long seed, OpenClEngine.Options options) {
-        return new OpenClEngine(s, p, seed, device, OpenClTestSupport.profile(), options);
+        return new OpenClEngine(s, p, seed, device, OpenClTestDevice.profile(), options);
     }
 
     static double[][] trajectory(Engine engine, Scenario s, int steps) {
