@@ -4,6 +4,7 @@ import org.balnet.sim.opencl.HostProfile;
 import org.balnet.sim.opencl.OpenClDevices;
 import org.balnet.sim.opencl.OpenClTestDevice;
 import org.balnet.sim.opencl.SignalChaining;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * {@code simulate}/{@code bench} with {@code --backend opencl|auto}, {@code --device}, {@code --host}.
  * Skipped, with the reason printed, where there is no OpenCL device ({@link OpenClTestDevice}; a failure in CI).
  */
+@Tag("opencl")
 class OpenClCommandsTest {
     @TempDir
     Path tmp;
@@ -161,6 +163,16 @@ class OpenClCommandsTest {
                 "no-such-profile", "--out", tmp.resolve("x").toString());
         assertEquals(2, host.code(), host.err());
         assertTrue(host.err().contains("--host = no-such-profile"), host.err());
+        LimitCommandTest.Run devices = run("devices", "--device", "999");
+        assertEquals(2, devices.code(), devices.err());
+        assertTrue(devices.err().contains("--device = 999"), devices.err());
+        LimitCommandTest.Run byName = run("devices", "--device", "no such device anywhere");
+        assertEquals(2, byName.code(), byName.err());
+        assertTrue(byName.err().contains("--device"), byName.err());
+        LimitCommandTest.Run check = run("check-opencl", "--n", "1000", "--device", "999");
+        assertEquals(2, check.code(), check.err());
+        assertTrue(check.err().contains("--device = 999"), check.err());
+        check.assertNoStackTrace();
         LimitCommandTest.Run tooLarge = run("bench", "--scenario", "mv-6.1", "--n", "1000000000000",
                 "--backend", "opencl");
         assertEquals(2, tooLarge.code(), tooLarge.err());

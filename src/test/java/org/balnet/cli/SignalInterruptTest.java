@@ -1,6 +1,7 @@
 package org.balnet.cli;
 
 import org.balnet.sim.checkpoint.CheckpointStore;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * run must exit with 128 + the signal, leave run.json "interrupted" and a checkpoint, and the resumed
  * trajectory must be the uninterrupted one byte for byte.
  */
+@Tag("slow")
 class SignalInterruptTest {
     private static final long N = 10_000;
     /** Rows to wait for before the signal: the run is well under way, and far from its end. */

@@ -2,6 +2,7 @@ package org.balnet.cli;
 
 import org.balnet.sim.checkpoint.CheckpointStore;
 import org.balnet.sim.opencl.OpenClTestDevice;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,9 +66,21 @@ class SimulateResumeTest {
         return Stream.of(
                 Arguments.of("cpu", "fp64", 3000L),
                 Arguments.of("cpu", "fp32", 3000L),
-                Arguments.of("per-synapse", "fp64", 150L),
+                Arguments.of("per-synapse", "fp64", 150L));
+    }
+
+    static Stream<Arguments> openClBackends() {
+        return Stream.of(
                 Arguments.of("opencl", "fp64", 3000L),
                 Arguments.of("opencl", "fp32", 3000L));
+    }
+
+    @ParameterizedTest(name = "{0} {1} n = {2}")
+    @MethodSource("openClBackends")
+    @Tag("opencl")
+    void anOpenClRunResumedAfterACrashWritesTheUninterruptedTrajectoryByteForByte(String backend, String precision,
+                                                                                   long n) throws IOException {
+        aRunResumedAfterACrashWritesTheUninterruptedTrajectoryByteForByte(backend, precision, n);
     }
 
     @ParameterizedTest(name = "{0} {1} n = {2}")

@@ -7,6 +7,7 @@ import org.balnet.model.RateFamily;
 import org.balnet.model.RateFunction;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ class BalancedPointTest {
      * the other way round from mv-6.1) admit no stable balanced point, for every c_ee, c_ii on the grid,
      * both k of Section 6, and the cross slopes following either the target or the source.
      */
+    @Tag("slow")
     @Test
     void literalSection6LabelsHaveNoStableBalancedPoint() {
         int scans = 0;

@@ -5,6 +5,7 @@ import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * log, cos and sqrt, which the device's math library may round differently from StrictMath: they
  * must agree within {@link #NORMAL_MAX_ULPS} ulps, and the test prints how many differ and by how much.
  */
+@Tag("opencl")
 class OpenClTwinTest {
     static final int NORMAL_MAX_ULPS = 4;
     private static final String BUILD_OPTIONS = "";

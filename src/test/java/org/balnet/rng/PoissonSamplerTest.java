@@ -5,6 +5,7 @@ import org.apache.commons.math3.special.Gamma;
 import org.apache.commons.math3.util.CombinatoricsUtils;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ class PoissonSamplerTest {
      * mean, and the dispersion z does not apply (a wrong P(2) of that size is beyond any affordable
      * sample).
      */
+    @Tag("slow")
     @ParameterizedTest
     @MethodSource("lawLambdas")
     void countsFollowPoisson(double lambda) {

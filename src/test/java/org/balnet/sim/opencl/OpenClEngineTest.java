@@ -22,6 +22,7 @@ import org.jocl.CL;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * mechanics: split states, 64-bit neuron indices, histograms, refusals. Skipped, with the reason
  * printed, where there is no OpenCL device ({@link OpenClTestDevice}; a failure in CI).
  */
+@Tag("opencl")
 class OpenClEngineTest {
     /** mv-6.1's balanced point (DESIGN.md). */
     static final double[] MV61_MEAN = {-5.030678, -1.282345};
@@ -211,7 +213,8 @@ class OpenClEngineTest {
                 split.readState(p, 3 * CpuEngine.CHUNK - 50, across, 100);
                 assertArrayEquals(Arrays.copyOfRange(v, 3 * CpuEngine.CHUNK - 50, 3 * CpuEngine.CHUNK + 50), across);
             }
-            assertEquals(split.histogram(Population.I, -3, 1, 40)[5], whole.histogram(Population.I, -3, 1, 40)[5]);
+            assertArrayEquals(whole.histogram(Population.I, -3, 1, 40), split.histogram(Population.I, -3, 1, 40),
+                    "histogram of the split state, every bin");
         }
     }
 
