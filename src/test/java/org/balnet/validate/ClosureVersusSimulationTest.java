@@ -11,6 +11,8 @@ import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
+import org.balnet.sim.TrajectoryRow;
+import org.balnet.sim.opencl.DeviceRequest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -81,11 +83,13 @@ class ClosureVersusSimulationTest {
         for (int r = 0; r < replicas; r++) {
             Scenario s = base.withRun(new Scenario.RunSettings(tEnd, OptionalDouble.of(H), 0.01,
                     ReplicaSeeds.of(11, n, r), base.run().scheme()));
-            SimulatedRun run = ReplicaRunner.run(new ReplicaRunner.Spec(s, init, "cpu", Precision.FP64, 2,
-                    Simulation.DEFAULT_IMBALANCE_LIMIT, new long[0]), r, ReplicaRunner.QUIET);
-            assertTrue(run.completed() && run.rows() == rows, "run " + r + " ended early: " + run.message());
+            Replica run = Replica.simulate(new Replica.Spec(s, init, "cpu", Precision.FP64,
+                    DeviceRequest.defaults(), 2, Simulation.DEFAULT_IMBALANCE_LIMIT, new long[0]), r, Replica.QUIET);
+            assertTrue(run.completed() && run.rows().size() == rows, "run " + r + " ended early: " + run.message());
             for (int k = 0; k < rows; k++) {
-                double[] x = {run.mean(0, k), run.mean(1, k), run.variance(0, k), run.variance(1, k)};
+                TrajectoryRow row = run.rows().get(k);
+                double[] x = {row.mean(Population.E), row.mean(Population.I), row.variance(Population.E),
+                        row.variance(Population.I)};
                 for (int c = 0; c < 4; c++) {
                     sum[c][k] += x[c];
                     sumSquares[c][k] += x[c] * x[c];
