@@ -53,7 +53,8 @@ class JavaJarTest {
             if (p.getFileName().toString().equals("test-classes") || !Files.exists(p)) {
                 continue;
             }
-            String relative = launcherDirectory.toAbsolutePath().relativize(p).toString().replace(File.separatorChar, '/');
+            String relative = launcherDirectory.toAbsolutePath().relativize(p).toString()
+                    .replace(File.separatorChar, '/');
             classPath.add(relative + (Files.isDirectory(p) ? "/" : ""));
         }
         Manifest manifest = new Manifest();
@@ -74,8 +75,8 @@ class JavaJarTest {
     }
 
     private Exit javaJar(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar.toString()));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(environment);

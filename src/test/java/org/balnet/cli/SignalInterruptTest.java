@@ -58,7 +58,8 @@ class SignalInterruptTest {
      */
     private static boolean envCanRestore(String signal) {
         try {
-            Process p = new ProcessBuilder("env", "--default-signal=" + signal, "true").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("env", "--default-signal=" + signal, "true").redirectErrorStream(true)
+                    .start();
             p.getInputStream().readAllBytes();
             return p.waitFor() == 0;
         } catch (IOException e) {

@@ -2,9 +2,9 @@ package org.balnet.cli;
 
 import org.balnet.sim.checkpoint.CheckpointStore;
 import org.balnet.sim.opencl.OpenClTestDevice;
-import org.junit.jupiter.api.Tag;
 import org.balnet.sim.run.RecordedRun;
 import org.balnet.sim.run.RunJson;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,7 +90,8 @@ class SimulateResumeTest {
     void aRunResumedAfterACrashWritesTheUninterruptedTrajectoryByteForByte(String backend, String precision, long n)
             throws IOException {
         if (backend.equals("opencl")) {
-            OpenClTestDevice.device(); // skipped (or failed in CI) here when there is no device; after this a failure is a failure
+            // Skipped (failed in CI) here when there is no device; after this, a failure is a failure.
+            OpenClTestDevice.device();
         }
         Path reference = tmp.resolve("reference");
         Cli.Result ref = simulate(reference, backend, precision, n, "--t-end", "0.3");
