@@ -58,6 +58,17 @@ final class ErfNetwork {
         return new LimitModel(tau, coupling, rates);
     }
 
+    /** max over pairs of C sup|f'| = C A c 2 / sqrt(pi): the scale of J_v's entries. */
+    double jacobianScale() {
+        double scale = 0;
+        for (int a = 0; a < 2; a++) {
+            for (int b = 0; b < 2; b++) {
+                scale = Math.max(scale, coupling[a][b] * amplitude[a][b] * slope[a][b] * TWO_OVER_SQRT_PI);
+            }
+        }
+        return scale;
+    }
+
     /** F, Sigma, J_v, J_K at one point, from the closed forms. */
     record Point(double[] f, double[] sigma, double[][] jv, double[][] jk) {
         double trace() {

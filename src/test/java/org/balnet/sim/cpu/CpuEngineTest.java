@@ -10,6 +10,7 @@ import org.balnet.sim.Observables;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
 import org.balnet.sim.TrajectoryRow;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -64,6 +65,7 @@ class CpuEngineTest {
      * every step, so any sum that depended on which thread finished first would show. Every observable
      * of every step and every final state must be the same bits.
      */
+    @Tag("slow")
     @ParameterizedTest
     @EnumSource(Precision.class)
     void resultsAreBitIdenticalForAnyThreadCount(Precision p) {
