@@ -6,6 +6,7 @@ import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.Precision;
 import org.balnet.sim.opencl.DeviceRequest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,6 +93,7 @@ class ChaosStudyTest {
 
     /** A small study of mv-6.2 on the CPU engine passes its checks and writes its files. */
     @Test
+    @Tag("slow")
     void aSmallStudyShowsChaos() throws Exception {
         Scenario base = ScenarioLoader.load("mv-6.2");
         Scenario s = base.withRun(new Scenario.RunSettings(1.5, OptionalDouble.empty(), 0.05, 1, base.run().scheme()));
