@@ -131,7 +131,7 @@ run "$java" -Xmx8g -jar "$jar" bench --scenario mv-6.1 --backend opencl --host "
     --precision fp64 --sampler ptrs --steps 20 --repeats 3 --warmup 2
 
 say "bench: the Java engine on this host's CPUs, for scale"
-run "$java" -Xmx8g -jar "$jar" bench --scenario mv-6.1 --backend cpu --n 10000000 --steps 5 --repeats 3 --warmup 1
+run "$java" -Xmx8g --add-modules jdk.incubator.vector -jar "$jar" bench --scenario mv-6.1 --backend cpu --n 10000000 --steps 5 --repeats 3 --warmup 1
 
 say "summary (bench lines)"
 grep '^{"backend"' "$log" | sed 's/"device":"[^"]*",//'

@@ -8,6 +8,7 @@ import org.balnet.limit.LimitFailure;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.model.WholeNumbers;
 import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
@@ -163,24 +164,16 @@ public final class ValidateCommand implements Callable<Integer> {
     }
 
     /**
-     * A comma-separated list of neuron counts: whole numbers in [1, 2^54], written plainly or as 1e5;
+     * A comma-separated list of neuron counts: whole numbers in [1, 2^54] in the syntax of
+     * {@link WholeNumbers} (1000, 1_000, 1e3);
      * at least two different ones; returned sorted.
      */
     static long[] parseSizes(String option, String text) {
         List<Long> out = new ArrayList<>();
         for (String part : text.split(",", -1)) {
-            String p = part.trim();
-            double x;
-            try {
-                x = Double.parseDouble(p);
-            } catch (NumberFormatException e) {
-                throw InputError.WRONG_TYPE.exception(option, option, text,
-                        "a comma-separated list of neuron counts such as 1000,1e4,1e5 ('" + p + "' is not a number)");
-            }
-            if (!(x >= 1) || x != Math.rint(x) || x > ScenarioLoader.MAX_N) {
-                throw InputError.outOfRange(option, text, "whole numbers of neurons in [1, 2^54] ('" + p + "' is not)");
-            }
-            out.add((long) x);
+            long x = WholeNumbers.parse(part, option);
+            ScenarioLoader.checkN(option, x);
+            out.add(x);
         }
         long[] n = out.stream().mapToLong(Long::longValue).sorted().toArray();
         if (Arrays.stream(n).distinct().count() != n.length) {

@@ -173,6 +173,23 @@ public final class CounterRng {
         b.wordsUsed = 0;
     }
 
+    /**
+     * The two words of the step blocks of neurons first .. first + count - 1 of target α (counter
+     * layout 2, {@link #streamStep}), computed together ({@link Philox4x32#blocks}): first[i] and
+     * second[i] are what {@link #seek}(step, first + i, streamStep(target)) and two {@link #nextWord}
+     * give. Does not move this generator.
+     *
+     * @throws IllegalArgumentException if the step or a neuron does not fit its counter field
+     */
+    public void stepWords(long step, long first, int target, int count, long[] firstWords, long[] secondWords) {
+        int stream = streamStep(target);
+        if (((step >>> 32) | ((first + count - 1) >>> 56) | (first >>> 56)) != 0 || count < 0) {
+            throw new IllegalArgumentException(outOfRange(step, Math.max(first, first + count - 1), stream));
+        }
+        Philox4x32.blocks(0, (int) step, (int) first, (int) (first >>> 32) | stream << STREAM_SHIFT, key0, key1,
+                count, firstWords, secondWords, 0);
+    }
+
     private static String outOfRange(long step, long neuron, int stream) {
         if ((step >>> 32) != 0) {
             return "step = " + step + ": must be in 0.." + MAX_STEP;

@@ -91,6 +91,7 @@ public final class PoissonStep {
      * @param target α: 0 = E, 1 = I
      */
     public void draw(CounterRng rng, CounterRng second, long step, long neuron, int target, long[] counts) {
+        // Twin of drawChunk for one neuron; both must give the same counts.
         if (tables != null) {
             rng.seek(step, neuron, CounterRng.streamStep(target));
             long wordE = rng.nextWord();
@@ -102,6 +103,34 @@ public final class PoissonStep {
                     CounterRng.streamPair(target, 1));
             counts[0] = prepared[target][0].sample(rng);
             counts[1] = prepared[target][1].sample(second);
+        }
+    }
+
+    /**
+     * N_αe and N_αi of neurons first .. first + count - 1 into countsE[0 .. count) and countsI[0 .. count):
+     * for each neuron exactly what {@link #draw} gives. The table sampler computes the chunk's step
+     * blocks together ({@link CounterRng#stepWords}: several blocks per vector instruction where the
+     * Vector API is on), into the count arrays, then turns each word into its count in place.
+     */
+    public void drawChunk(CounterRng rng, CounterRng second, long step, long first, int target, int count,
+                          long[] countsE, long[] countsI) {
+        if (tables == null) {
+            long[] pair = new long[2];
+            for (int i = 0; i < count; i++) {
+                draw(rng, second, step, first + i, target, pair);
+                countsE[i] = pair[0];
+                countsI[i] = pair[1];
+            }
+            return;
+        }
+        rng.stepWords(step, first, target, count, countsE, countsI);
+        PoissonTable tableE = tables[target][0];
+        PoissonTable tableI = tables[target][1];
+        int streamE = CounterRng.streamPair(target, 0);
+        int streamI = CounterRng.streamPair(target, 1);
+        for (int i = 0; i < count; i++) {
+            countsE[i] = tableE.sample(countsE[i], second, step, first + i, streamE);
+            countsI[i] = tableI.sample(countsI[i], second, step, first + i, streamI);
         }
     }
 }

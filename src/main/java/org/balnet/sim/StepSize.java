@@ -13,7 +13,8 @@ import java.util.OptionalDouble;
  * Chooses and checks the time step h (DESIGN.md "Stiffness and the two schemes").
  * {@code auto}: h = 0.01 min tau for semi-implicit, and the smaller of that and a quarter of the
  * stability bound for explicit; then shortened so that the record interval D is a whole number of
- * steps. A given h must divide D, and for explicit must lie below the bound.
+ * steps. A given h must divide D, and for explicit must lie below the bound. The end time must be a
+ * whole number of record intervals ({@link TimeGrid#records}): a run ends exactly there, on a row.
  */
 public final class StepSize {
     /** auto step for semi-implicit, as a fraction of the shortest tau: resolves the O(1) time scale. */
@@ -38,7 +39,8 @@ public final class StepSize {
     /**
      * @param scenario    the network and run settings (t_end, dt, record_every, scheme)
      * @param jacobian    J_v at the initial point (the expected value of J-hat), [target][source]
-     * @throws org.balnet.model.BadInputException for a step that does not divide D or is unstable
+     * @throws org.balnet.model.BadInputException for a step that does not divide D or is unstable, or an
+     *                                            end time that is not a whole number of D
      */
     public static Choice choose(Scenario scenario, double[][] jacobian) {
         Scenario.RunSettings run = scenario.run();
@@ -71,9 +73,11 @@ public final class StepSize {
             perRecord = Math.max(1, perRecord);
             h = d / perRecord;
         }
-        long total = TimeGrid.multiple(run.tEnd(), h);
-        if (total < 0) {
-            total = (long) Math.ceil(run.tEnd() / h);
+        long total;
+        try {
+            total = Math.multiplyExact(TimeGrid.records(run.tEnd(), "--t-end", d, "--record-every"), perRecord);
+        } catch (ArithmeticException e) {
+            total = Long.MAX_VALUE;
         }
         if (total > Integer.MAX_VALUE) {
             // The RNG counter gives the step 32 bits; far beyond any sensible run.

@@ -174,7 +174,9 @@ public class CpuEngine implements Engine {
         /** Second stream: a table draw's escape, or the inhibitory-source count of PTRS. */
         final CounterRng second;
         final double[] sums = new double[PopulationSums.WIDTH];
-        final long[] counts = new long[2];
+        /** The chunk's counts N_{alpha e}^j, N_{alpha i}^j, j = first + i. */
+        final long[] countsE = new long[CHUNK];
+        final long[] countsI = new long[CHUNK];
 
         Worker(long seed) {
             rng = new CounterRng(seed);
@@ -266,13 +268,13 @@ public class CpuEngine implements Engine {
         double weightE = plan.weight[pop][0];
         double weightI = plan.weight[pop][1];
         double[] s = w.sums;
-        long[] counts = w.counts;
+        long[] countsE = w.countsE;
+        long[] countsI = w.countsI;
         java.util.Arrays.fill(s, 0.0);
+        spikeCounts(w, pop, first, len, plan.step, laws);
         for (int i = 0; i < len; i++) {
-            long j = first + i;
-            spikeCounts(w, pop, j, plan.step, laws, counts);
-            double countE = counts[0];
-            double countI = counts[1];
+            double countE = countsE[i];
+            double countI = countsI[i];
             // Centred counts: the common part lambda is in delta, computed once on the host in double.
             double jump = weightE * (countE - lambdaE) + weightI * (countI - lambdaI);
             double u = a * load(pop, seg, off + i) + b * jump + delta;
@@ -284,12 +286,13 @@ public class CpuEngine implements Engine {
     }
 
     /**
-     * The spike counts N_{alpha e}^j and N_{alpha i}^j over the step into counts[0], counts[1]: one
-     * Poisson draw each by superposition ({@link PoissonStep#draw}). The per-synapse reference engine
-     * overrides this with n draws per source.
+     * The spike counts N_{alpha e}^j and N_{alpha i}^j over the step of neurons j = first .. first +
+     * count - 1 into w.countsE, w.countsI: one Poisson draw each by superposition
+     * ({@link PoissonStep#drawChunk}). The per-synapse reference engine overrides this with n draws per
+     * source.
      */
-    protected void spikeCounts(Worker w, int target, long neuron, long step, PoissonStep laws, long[] counts) {
-        laws.draw(w.rng, w.second, step, neuron, target, counts);
+    protected void spikeCounts(Worker w, int target, long first, int count, long step, PoissonStep laws) {
+        laws.drawChunk(w.rng, w.second, step, first, target, count, w.countsE, w.countsI);
     }
 
     /** Twin: sums_accumulate in kernels/reduce.cl. */

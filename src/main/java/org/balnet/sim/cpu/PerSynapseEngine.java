@@ -64,16 +64,19 @@ public final class PerSynapseEngine extends CpuEngine {
     }
 
     @Override
-    protected void spikeCounts(Worker w, int target, long neuron, long step, PoissonStep laws, long[] counts) {
-        for (int source = 0; source < 2; source++) {
-            double[] means = synapseMeans[target][source];
-            int synapseStream = CounterRng.streamSynapse(target, source);
-            long total = 0;
-            for (int k = 0; k < n; k++) {
-                w.rng.seek(step, neuron * n + k, synapseStream);
-                total += PoissonSampler.sample(means[k], w.rng);
+    protected void spikeCounts(Worker w, int target, long first, int count, long step, PoissonStep laws) {
+        for (int i = 0; i < count; i++) {
+            long neuron = first + i;
+            for (int source = 0; source < 2; source++) {
+                double[] means = synapseMeans[target][source];
+                int synapseStream = CounterRng.streamSynapse(target, source);
+                long total = 0;
+                for (int k = 0; k < n; k++) {
+                    w.rng.seek(step, neuron * n + k, synapseStream);
+                    total += PoissonSampler.sample(means[k], w.rng);
+                }
+                (source == 0 ? w.countsE : w.countsI)[i] = total;
             }
-            counts[source] = total;
         }
     }
 }

@@ -41,8 +41,9 @@ import java.util.Locale;
  * ({@link PoissonStep}, a few KiB to a few MiB), and reads the partial sums, adding them in group order
  * in double; nothing else crosses. The arithmetic per neuron is CpuEngine's, the random numbers are
  * the same (Philox twin, the host's tables or Poisson constants), so the counts agree neuron by
- * neuron and the observables to rounding: the reductions add in another order, and the device's
- * tanh/exp/log may differ from Java's by an ulp.
+ * neuron and the observables to rounding: the reductions add in another order (the tanh and logistic
+ * rates are bit-identical, see SourceRates; erf rates and the initial normals use the device's erf, log
+ * and cos, which may differ from Java's by an ulp).
  *
  * <p>Not thread-safe: one thread drives an engine.
  */
