@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code draw}: what an engine does per count ({@link PoissonStep#draw}, both counts of a neuron,
  *       time per count): the table sampler's half Philox block and lookup, or PTRS with its uniforms;</li>
+ *   <li>{@code drawChunk}: the same a chunk of neurons at a time, as the CPU engine draws
+ *       ({@link PoissonStep#drawChunk}: the table sampler's step blocks computed together, several per
+ *       vector instruction with the Vector API);</li>
  *   <li>{@code lookup}: the table alone, on words drawn beforehand;</li>
  *   <li>{@code build}: one table, once per step and pair on the host (O(sqrt λ));</li>
  *   <li>{@code prepareStep}: the four tables of a step ({@link PoissonStep#prepare}, in parallel from
@@ -55,6 +58,8 @@ public class PoissonSamplerBench {
     private final CounterRng rng = new CounterRng(42);
     private final CounterRng second = new CounterRng(42);
     private final long[] counts = new long[2];
+    private final long[] countsE = new long[NEURONS];
+    private final long[] countsI = new long[NEURONS];
     private final long[] words = new long[WORDS];
     private long neuron;
 
@@ -77,6 +82,15 @@ public class PoissonSamplerBench {
             sum += counts[0] + counts[1];
         }
         hole.consume(sum);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(2 * NEURONS)
+    public void drawChunk(Blackhole hole) {
+        laws.drawChunk(rng, second, 3, neuron, 0, NEURONS, countsE, countsI);
+        neuron += NEURONS;
+        hole.consume(countsE);
+        hole.consume(countsI);
     }
 
     @Benchmark
