@@ -44,8 +44,9 @@ public final class RunOptions {
     String scheme;
 
     @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
-            description = "auto, cpu, opencl or per-synapse; auto takes an OpenCL GPU, else an OpenCL CPU device, "
-                    + "else cpu (default: ${DEFAULT-VALUE}).")
+            description = "auto, cpu, opencl, per-synapse or exact; auto takes an OpenCL GPU, else an OpenCL CPU "
+                    + "device, else cpu; exact simulates in continuous time, event by event, with no time step "
+                    + "(n <= " + org.balnet.sim.exact.ExactEngine.MAX_N + "; default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--precision", paramLabel = "P",
@@ -158,30 +159,51 @@ public final class RunOptions {
     }
 
     public Resolved resolve(PrintWriter log) {
-        return resolve(scenario());
+        checkEventDriven(backend, dt, scheme);
+        return resolve(scenario(), backend);
+    }
+
+    /**
+     * Exit 2 for {@code --dt} or {@code --scheme} with the exact backend: it has no time step and no
+     * common-mode scheme, and an option that changes nothing must not look as if it did.
+     */
+    static void checkEventDriven(String backend, String dt, String scheme) {
+        if (!Backends.isEventDriven(backend)) {
+            return;
+        }
+        if (dt != null) {
+            throw InputError.CONFLICT.exception("--dt", "--dt = " + dt + " has no meaning with --backend exact: it "
+                    + "simulates the network in continuous time, spike by spike, with no time step; drop --dt");
+        }
+        if (scheme != null) {
+            throw InputError.CONFLICT.exception("--scheme", "--scheme = " + scheme + " has no meaning with --backend "
+                    + "exact: it has no time step, hence no common-mode scheme; drop --scheme");
+        }
     }
 
     /**
      * The run of a saved scenario ({@code simulate --resume}): only {@code --t-end} may change it; the
      * options that would change the run itself are refused before this is called.
+     *
+     * @param backendOfRun the backend of the run being resumed (its checkpoint's), which decides the step
      */
-    public Resolved resolveSaved(Scenario saved) {
+    public Resolved resolveSaved(Scenario saved, String backendOfRun) {
         Scenario s = saved;
         if (tEnd != null) {
             Scenario.RunSettings run = s.run();
             s = s.withRun(new Scenario.RunSettings(positive("--t-end", tEnd), run.dt(), run.recordEvery(),
                     run.seed(), run.scheme()));
         }
-        return resolve(s);
+        return resolve(s, backendOfRun);
     }
 
-    private Resolved resolve(Scenario s) {
+    private Resolved resolve(Scenario s, String backendOfRun) {
         Backends.check(backend);
         Precision p = precision != null ? Precision.fromKey(precision, "--precision") : hostProfile().precision();
         int k = threads(threads);
         checkImbalanceLimit(imbalanceLimit);
         InitialPoint init = InitialPoint.resolve(s);
-        StepSize.Choice step = StepSize.choose(s, init.jacobian());
+        StepSize.Choice step = Backends.step(backendOfRun, s, init.jacobian());
         return new Resolved(s, init, step, p, k, imbalanceLimit);
     }
 

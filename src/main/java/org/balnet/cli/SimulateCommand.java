@@ -218,7 +218,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 skipped.add(e.getMessage());
             }
         }
-        RunOptions.Resolved r = readable.isEmpty() ? null : options.resolveSaved(saved);
+        RunOptions.Resolved r = readable.isEmpty() ? null
+                : options.resolveSaved(saved, headers.get(0).checkpoint().backend());
         Path trajectory = resume.resolve(TRAJECTORY_CSV);
         Run run = null;
         try {
@@ -347,8 +348,9 @@ public final class SimulateCommand implements Callable<Integer> {
         m.put("backend", run.engine.backend());
         m.put("device", run.engine.device());
         m.put("precision", r.precision().key);
-        m.put("scheme", run.scenario.run().scheme().key);
-        m.put("h", r.step().h());
+        boolean exact = run.engine.eventDriven();
+        m.put("scheme", exact ? "none (event-driven)" : run.scenario.run().scheme().key);
+        m.put("h", exact ? null : (Object) r.step().h());
         m.put("explicit_stability_bound", r.step().explicitBound());
         m.put("seed", run.scenario.run().seed());
         m.put("threads", r.threads());
@@ -370,7 +372,11 @@ public final class SimulateCommand implements Callable<Integer> {
         Runner.Outcome outcome;
         try (Progress progress = Progress.start(stderr, "simulate", finalStep - run.startStep, scenario.n())) {
             Engine engine = run.engine;
-            if (!run.resumed) {
+            if (!run.resumed && engine.eventDriven()) {
+                stdout.printf(Locale.ROOT, "simulating %s: n = %d per population, in continuous time (no time step), "
+                                + "%d record intervals to t = %s, backend %s (%s)%n", scenario.name(), scenario.n(),
+                        finalStep, scenario.run().tEnd(), engine.backend(), engine.device());
+            } else if (!run.resumed) {
                 stdout.printf(Locale.ROOT, "simulating %s: n = %d per population, %s, %s, h = %s, %d steps to t = %s, "
                                 + "backend %s (%s)%n", scenario.name(), scenario.n(), r.precision().key,
                         scenario.run().scheme().key, r.step().h(), finalStep, scenario.run().tEnd(),
@@ -426,6 +432,9 @@ public final class SimulateCommand implements Callable<Integer> {
         runJson.put("wall_seconds", wall);
         runJson.put("stepping_seconds", outcome.wallSeconds());
         runJson.put("neuron_steps_per_s", outcome.neuronStepsPerSecond(scenario.n()));
+        if (!run.engine.counters().isEmpty()) {
+            runJson.put("work", run.engine.counters());
+        }
         long fallbacks = run.sim.explicitFallbacks();
         runJson.put("explicit_fallback_steps", fallbacks);
         if (fallbacks > 0) {

@@ -11,7 +11,6 @@ import org.balnet.sim.Backends;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
-import org.balnet.sim.StepSize;
 import org.balnet.validate.Check;
 import org.balnet.validate.Validation;
 import org.balnet.validate.ValidationReport;
@@ -180,6 +179,7 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         double[] times = gaussTimes == null ? new double[]{t} : parseTimes("--gauss-times", gaussTimes, t, every);
         Backends.check(backend);
+        RunOptions.checkEventDriven(backend, dt, scheme);
         Precision p = Precision.fromKey(precision, "--precision");
         int k = RunOptions.threads(threads);
         RunOptions.checkImbalanceLimit(imbalanceLimit);
@@ -187,7 +187,7 @@ public final class ValidateCommand implements Callable<Integer> {
         // (explicit scheme) a step above the stability bound of the largest n is bad input, not a failed run
         InitialPoint initial = InitialPoint.resolve(s);
         for (long size : n) {
-            StepSize.choose(s.withN(size), initial.jacobian());
+            Backends.step(backend, s.withN(size), initial.jacobian());
         }
         return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, k, t0, times, alpha, imbalanceLimit);
     }

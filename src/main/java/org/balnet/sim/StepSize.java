@@ -36,6 +36,17 @@ public final class StepSize {
     }
 
     /**
+     * The driver's step for an event-driven backend ({@link Engine#eventDriven()}): one record interval D.
+     * The dynamics has no time step, so there is no stability bound (infinity) and nothing to choose; the
+     * driver only looks at the network once per record.
+     */
+    public static Choice eventDriven(Scenario scenario) {
+        Scenario.RunSettings run = scenario.run();
+        double d = run.recordEvery();
+        return new Choice(d, Double.POSITIVE_INFINITY, 1, totalSteps(run.tEnd(), d));
+    }
+
+    /**
      * @param scenario    the network and run settings (t_end, dt, record_every, scheme)
      * @param jacobian    J_v at the initial point (the expected value of J-hat), [target][source]
      * @throws org.balnet.model.BadInputException for a step that does not divide D or is unstable
@@ -71,15 +82,19 @@ public final class StepSize {
             perRecord = Math.max(1, perRecord);
             h = d / perRecord;
         }
-        long total = TimeGrid.multiple(run.tEnd(), h);
+        return new Choice(h, bound, perRecord, totalSteps(run.tEnd(), h));
+    }
+
+    private static long totalSteps(double tEnd, double h) {
+        long total = TimeGrid.multiple(tEnd, h);
         if (total < 0) {
-            total = (long) Math.ceil(run.tEnd() / h);
+            total = (long) Math.ceil(tEnd / h);
         }
         if (total > Integer.MAX_VALUE) {
             // The RNG counter gives the step 32 bits; far beyond any sensible run.
             throw InputError.TOO_LARGE.exception("--t-end", String.format(Locale.ROOT,
-                    "t_end / h = %.3g steps exceeds the 2^31 steps a run may take", run.tEnd() / h));
+                    "t_end / h = %.3g steps exceeds the 2^31 steps a run may take", tEnd / h));
         }
-        return new Choice(h, bound, perRecord, total);
+        return total;
     }
 }

@@ -52,7 +52,7 @@ public final class ReplicaRunner {
     public static SimulatedRun run(Spec spec, int replica, PrintWriter log) {
         Scenario s = spec.scenario();
         Scenario.RunSettings settings = s.run();
-        StepSize.Choice step = StepSize.choose(s, spec.initial().jacobian());
+        StepSize.Choice step = Backends.step(spec.backend(), s, spec.initial().jacobian());
         long perRecord = step.stepsPerRecord();
         int capacity = (int) (step.totalSteps() / perRecord) + 1;
         double[][] columns = new double[5][capacity];

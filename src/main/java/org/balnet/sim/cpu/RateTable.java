@@ -11,9 +11,11 @@ import org.balnet.sim.PopulationSums;
  * The rate functions of the scenario in the form the per-neuron loop evaluates them: for a source
  * population beta, f_{e beta}, f_{i beta} and their derivatives at one state. tanh is computed from
  * Math.exp (an intrinsic), 1 - 2 / (e^{2y} + 1), which is several times faster than Math.tanh and
- * accurate to 1e-16 absolute, the accuracy that matters for the sums of rates.
+ * accurate to 1e-16 absolute, the accuracy that matters for the sums of rates. Shared by the CPU
+ * engines and the exact backend ({@code org.balnet.sim.exact.ExactEngine}), so that every backend's
+ * observables use the same arithmetic.
  */
-final class RateTable {
+public final class RateTable {
     private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
 
     /** [target][source] parameters. */
@@ -22,7 +24,7 @@ final class RateTable {
     private final double[][] offset = new double[2][2];
     private final double[][] slope = new double[2][2];
 
-    RateTable(Scenario scenario) {
+    public RateTable(Scenario scenario) {
         for (Population t : Population.values()) {
             for (Population s : Population.values()) {
                 RateFunction f = scenario.rate(t, s);
@@ -39,7 +41,7 @@ final class RateTable {
      * {@link PopulationSums#RATE_E} .. {@link PopulationSums#SLOPE_I}: one sigmoid per target serves
      * both the value and the derivative.
      */
-    void accumulate(double[] sums, int source, double u) {
+    public void accumulate(double[] sums, int source, double u) {
         for (int target = 0; target < 2; target++) {
             double a = amplitude[target][source];
             double c = slope[target][source];
@@ -70,7 +72,7 @@ final class RateTable {
     }
 
     /** f_{target, source}(u). */
-    double value(int target, int source, double u) {
+    public double value(int target, int source, double u) {
         double a = amplitude[target][source];
         double c = slope[target][source];
         return a * (g(family[target][source], c * u) + offset[target][source]);
