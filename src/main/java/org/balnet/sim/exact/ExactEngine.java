@@ -256,6 +256,7 @@ public final class ExactEngine implements Engine {
             // fresh Poisson process at the next epoch's rate.
             s += -Math.log(CounterRng.toUniform(rng.waitWord())) / (nUnit * tree.total());
             if (!(s < length)) {
+                assert bucketsConsistent() : "bucket bookkeeping broken at the end of an epoch of step " + step;
                 return candidate;
             }
             candidates++;
@@ -425,6 +426,26 @@ public final class ExactEngine implements Engine {
             s[from]++;
             from--;
         }
+    }
+
+    /**
+     * Every neuron listed in the bucket its state belongs to, positions inverse to the order, and the tree's
+     * weights equal to members times units (checked with assertions enabled, as in the tests).
+     */
+    private boolean bucketsConsistent() {
+        long total = 0;
+        for (int p = 0; p < 2; p++) {
+            for (int b = 0; b < SLOTS; b++) {
+                for (int i = start[p][b]; i < start[p][b + 1]; i++) {
+                    int j = order[p][i];
+                    if (position[p][j] != i || bucketOf(p, w[p][j]) != b) {
+                        return false;
+                    }
+                }
+                total += (start[p][b + 1] - start[p][b]) * units[p][b];
+            }
+        }
+        return total == tree.total() && start[0][SLOTS] == n && start[1][SLOTS] == n;
     }
 
     private void swap(int p, int a, int b) {
