@@ -67,6 +67,7 @@ class SimulateResumeTest {
                 Arguments.of("cpu", "fp64", 3000L),
                 Arguments.of("cpu", "fp32", 3000L),
                 Arguments.of("per-synapse", "fp64", 150L),
+                Arguments.of("exact", "fp64", 1000L),
                 Arguments.of("opencl", "fp64", 3000L),
                 Arguments.of("opencl", "fp32", 3000L));
     }

@@ -1,0 +1,62 @@
+package org.balnet.cli;
+
+import org.balnet.sim.TrajectoryColumns;
+import org.balnet.sim.exact.ExactEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code --backend exact} through the CLI: what a run writes, and the options it refuses. */
+class ExactBackendCliTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void simulateWritesTheTrajectoryColumnsAndSaysThereIsNoStep() throws IOException {
+        Path out = tmp.resolve("run");
+        Cli.Result r = Cli.run("simulate", "--scenario", "mv-6.1", "--n", "500", "--t-end", "0.2", "--backend",
+                "exact", "--seed", "4", "--out", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("in continuous time (no time step), 20 record intervals"), r.out());
+        List<String> lines = Files.readAllLines(out.resolve(SimulateCommand.TRAJECTORY_CSV));
+        assertEquals(String.join(",", TrajectoryColumns.HEADER), lines.get(0));
+        assertEquals(22, lines.size(), "header and t = 0, 0.01, ..., 0.2");
+        assertTrue(lines.get(21).startsWith("0.2,"), lines.get(21));
+        String json = Files.readString(out.resolve(SimulateCommand.RUN_JSON));
+        assertTrue(json.contains("\"backend\": \"exact\"") && json.contains("\"scheme\": \"none (event-driven)\"")
+                && json.contains("\"h\": null") && json.contains("\"spikes\": "), json);
+        r.assertNoStackTrace();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"--dt, 0.001", "--scheme, explicit", "--precision, fp32"})
+    void anOptionThatMeansNothingWithoutATimeStepIsRefused(String option, String value) {
+        Cli.Result r = Cli.run("simulate", "--scenario", "mv-6.1", "--n", "100", "--backend", "exact", option, value,
+                "--out", tmp.resolve("x").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains(option) && r.err().contains("exact"), r.err());
+        assertFalse(Files.exists(tmp.resolve("x").resolve(SimulateCommand.RUN_JSON)), "nothing written");
+        r.assertNoStackTrace();
+    }
+
+    @Test
+    void aNetworkTooLargeForEventsIsRefusedWithTheNumbers() {
+        long n = ExactEngine.MAX_N + 1;
+        Cli.Result r = Cli.run("simulate", "--scenario", "mv-6.1", "--n", Long.toString(n), "--backend", "exact",
+                "--out", tmp.resolve("x").toString());
+        assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains("n = " + n) && r.err().contains("per unit of time")
+                && r.err().contains("--backend cpu"), r.err());
+        r.assertNoStackTrace();
+    }
+}
