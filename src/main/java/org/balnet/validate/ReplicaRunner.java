@@ -7,10 +7,12 @@ import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Observables;
+import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Runner;
 import org.balnet.sim.Simulation;
 import org.balnet.sim.StepSize;
+import org.balnet.sim.cpu.RateTable;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -34,9 +36,17 @@ public final class ReplicaRunner {
      * @param threads        CPU threads of the engine
      * @param imbalanceLimit relative imbalance at which the run stops (the simulator's departure test)
      * @param histogramRows  record indices k (t = k D) at which to histogram both populations
+     * @param initialState   the state to start from, [population][neuron], instead of the one the engine draws
+     *                       from the seed; null for the engine's own (runs of different backends that share it
+     *                       are paired: {@link TimeStepStudy})
      */
     public record Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision, int threads,
-                       double imbalanceLimit, long[] histogramRows) {
+                       double imbalanceLimit, long[] histogramRows, double[][] initialState) {
+        /** A run from the initial state the engine draws from the scenario's seed. */
+        public Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision, int threads,
+                    double imbalanceLimit, long[] histogramRows) {
+            this(scenario, initial, backend, precision, threads, imbalanceLimit, histogramRows, null);
+        }
     }
 
     /** A log that drops everything: the backend's "auto chose ..." line is worth reading once, not per replica. */
@@ -67,7 +77,9 @@ public final class ReplicaRunner {
         String device;
         try (Engine engine = Backends.create(spec.backend(), s, spec.precision(), settings.seed(), spec.threads(),
                 step.h(), log);
-             Simulation sim = new Simulation(s, engine, settings.scheme(), step.h(), spec.initial().mean())) {
+             Simulation sim = spec.initialState() == null
+                     ? new Simulation(s, engine, settings.scheme(), step.h(), spec.initial().mean())
+                     : new Simulation(s, engine, settings.scheme(), step.h(), start(s, engine, spec))) {
             backend = engine.backend();
             device = engine.device();
             Runner.Recorder recorder = (t, o) -> {
@@ -95,6 +107,32 @@ public final class ReplicaRunner {
                 backend, device, Arrays.copyOf(columns[0], r), Arrays.copyOf(columns[1], r),
                 Arrays.copyOf(columns[2], r), Arrays.copyOf(columns[3], r), Arrays.copyOf(columns[4], r),
                 List.copyOf(histograms), outcome.wallSeconds(), outcome.steps());
+    }
+
+    /**
+     * Writes the given initial state into the engine and returns its observables at t = 0 (the sums taken
+     * around the initial means, as an engine's own initialisation does).
+     */
+    private static Observables start(Scenario s, Engine engine, Spec spec) {
+        double[] centre = spec.initial().mean();
+        RateTable rates = new RateTable(s);
+        PopulationSums[] sums = new PopulationSums[2];
+        double[] flat = new double[PopulationSums.WIDTH];
+        for (Population p : Population.values()) {
+            double[] u = spec.initialState()[p.index()].clone();
+            engine.writeState(p, 0, u, u.length);
+            engine.readState(p, 0, u, u.length); // as stored (rounded to float in fp32)
+            java.util.Arrays.fill(flat, 0.0);
+            for (double x : u) {
+                double d = x - centre[p.index()];
+                flat[PopulationSums.SUM] += d;
+                flat[PopulationSums.SUM_SQ] += d * d;
+                rates.accumulate(flat, p.index(), x);
+            }
+            sums[p.index()] = new PopulationSums();
+            sums[p.index()].addFlat(flat, 0, u.length);
+        }
+        return Observables.from(s, 0, 0.0, sums, centre);
     }
 
     private static void capture(Engine engine, double t, Observables o, List<StateHistogram> into) {

@@ -59,4 +59,49 @@ class ExactBackendCliTest {
                 && r.err().contains("--backend cpu"), r.err());
         r.assertNoStackTrace();
     }
+
+    @Test
+    void aTimeStepStudyWritesItsFilesAndTheFittedOrder() throws IOException {
+        Path out = tmp.resolve("study");
+        Cli.Result r = Cli.run("validate", "--scenario", "mv-6.1", "--n", "100", "--dt-study", "0.1,0.05", "--scheme",
+                "semi-implicit", "--replicas", "6", "--t-end", "0.5", "--from", "0", "--seed", "2", "--threads", "2",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.toString());
+        for (String f : new String[]{"dt-study.csv", "dt-runs.csv", "dt-difference.csv", "summary.json", "report.md",
+                "dt-bias-n100.png", "dt-bias-n100.svg", "dt-difference-n100.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        List<String> study = Files.readAllLines(out.resolve("dt-study.csv"));
+        assertEquals(3, study.size(), "header and one row per step");
+        assertTrue(study.get(0).startsWith("n,scheme,h,replicas,"), study.get(0));
+        List<String> runs = Files.readAllLines(out.resolve("dt-runs.csv"));
+        assertEquals(1 + 6 * 3, runs.size(), "6 exact replicas and 6 per step");
+        String json = Files.readString(out.resolve("summary.json"));
+        assertTrue(json.contains("\"dt_order\"") && json.contains("\"semi-implicit\"") && json.contains("\"paired\""),
+                json);
+        assertTrue(Files.readString(out.resolve("report.md")).contains("| semi-implicit | 0.1 | 6 |"));
+        r.assertNoStackTrace();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = ';', value = {
+            "--n 100 --dt-study 0.01,x; --dt-study",
+            "--n 100 --dt-study 0.01,0.01; --dt-study",
+            "--n 100 --dt-study 0.01 --dt 0.01; --dt",
+            "--n 100 --dt-study 0.01 --backend exact; --backend",
+            "--n 30000 --dt-study 0.01; --n",
+            "--n 100 --dt-study 0.01 --share 0; --share",
+            "--n 100 --dt-study 0.01 --replicas 1; --replicas",
+            "--n 100 --dt-study 0.003 --record-every 0.01; --record-every",
+            "--n 100,200 --share 0.2; --share",
+            "--n 100,200 --backend exact --scheme explicit; --scheme"})
+    void badStudyOptionsAreRefusedNamingTheOption(String options, String named) {
+        List<String> args = new java.util.ArrayList<>(List.of("validate", "--scenario", "mv-6.1",
+                "--out", tmp.resolve("x").toString()));
+        args.addAll(List.of(options.split(" ")));
+        Cli.Result r = Cli.run(args.toArray(String[]::new));
+        assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
+        assertTrue(r.err().contains(named), r.err());
+        r.assertNoStackTrace();
+    }
 }

@@ -210,13 +210,32 @@ public final class ExactEngine implements Engine {
 
     @Override
     public PopulationSums[] initialize(double[] mean, double[] variance) {
+        double[][] u = initialState(rng, n, mean, variance);
+        System.arraycopy(u[0], 0, w[0], 0, n);
+        System.arraycopy(u[1], 0, w[1], 0, n);
+        return sums(mean);
+    }
+
+    /**
+     * The initial state (6.5)-(6.6) this backend draws for a seed: u_p^j = m_p + sqrt(k_p) z_p^j, z from the
+     * initial-state addresses of {@link EventRng}. A study that pairs runs of several backends gives all of
+     * them this state ({@code validate --dt-study}).
+     *
+     * @return [population][neuron]
+     */
+    public static double[][] initialState(long seed, int n, double[] mean, double[] variance) {
+        return initialState(new EventRng(seed), n, mean, variance);
+    }
+
+    private static double[][] initialState(EventRng rng, int n, double[] mean, double[] variance) {
+        double[][] u = new double[2][n];
         for (int p = 0; p < 2; p++) {
             double sd = Math.sqrt(variance[p]);
             for (int j = 0; j < n; j++) {
-                w[p][j] = mean[p] + sd * rng.initialNormal(p, j);
+                u[p][j] = mean[p] + sd * rng.initialNormal(p, j);
             }
         }
-        return sums(mean);
+        return u;
     }
 
     /**
