@@ -59,7 +59,7 @@ public record ExpectedLimit(String scenario, double tolerance, double[] t, doubl
         return new ExpectedLimit(name, tol, t, v);
     }
 
-    private static double[] doubles(TomlArray a, String where) {
+    static double[] doubles(TomlArray a, String where) {
         if (a == null) {
             throw new IllegalStateException("missing " + where);
         }

@@ -90,6 +90,7 @@ public final class ReproductionReport {
                 table.add(tableRow(s, t));
             }
             sm.put("values", table);
+            sm.put("time_step_bias", timeStepBias(s));
             List<Object> checks = new ArrayList<>();
             for (Check k : s.checks()) {
                 checks.add(k.toMap());
@@ -131,6 +132,85 @@ public final class ReproductionReport {
         return row;
     }
 
+    /**
+     * The time step's bias at this run's h, from the measurement shipped with balnet ({@link ExpectedBias}),
+     * against this run's finite-n error over the same window.
+     */
+    static Map<String, Object> timeStepBias(Reproduction.ScenarioResult s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        double h = s.runs().get(0).h();
+        m.put("h", h);
+        java.util.Optional<ExpectedBias> e = ExpectedBias.load(s.scenario().name());
+        int i = e.map(x -> x.indexOf(h)).orElse(-1);
+        if (i < 0) {
+            m.put("measured", false);
+            return m;
+        }
+        ExpectedBias b = e.get();
+        double[] limitErr = s.runs().stream().filter(SimulatedRun::completed)
+                .mapToDouble(x -> TheoremError.sup(x, s.limit(), b.from(), b.tEnd()).value()).toArray();
+        double[] closureErr = s.runs().stream().filter(SimulatedRun::completed)
+                .mapToDouble(x -> TheoremError.sup(x, s.closure(), b.from(), b.tEnd()).value()).toArray();
+        m.put("measured", true);
+        m.put("scheme", b.scheme());
+        m.put("n", b.n());
+        m.put("window", List.of(b.from(), b.tEnd()));
+        m.put("bias", b.bias()[i]);
+        m.put("interval", List.of(Math.max(0, b.bias()[i] - b.noise()[i]), b.bias()[i] + b.noise()[i]));
+        m.put("noise_floor", b.noise()[i]);
+        m.put("finite_n_error_limit", Spread.of(limitErr).mean());
+        m.put("finite_n_error_closure", Spread.of(closureErr).mean());
+        m.put("command", b.command());
+        return m;
+    }
+
+    static String timeStepSection(Reproduction.Result r) {
+        StringBuilder md = new StringBuilder("\n## The time step's bias\n\n");
+        md.append("The simulations here are tau-leaped (semi-implicit): over a step h every synapse fires at its rate at "
+                + "the step's start. How far that moves the replica means from the network's own, in continuous time, "
+                + "was measured against the exact backend (`balnet validate --dt-study`; validation/README.md, "
+                + "\"The time step's bias\"): B is the sup over the window of the distance between the replica means "
+                + "of v̂_e, v̂_i, K̂_e, K̂_i (the norm of (4.5)), with its 95% interval [B - N, B + N] (N the replicas' "
+                + "noise floor). It is set against this run's finite-n error, the mean over replicas of the sup of "
+                + "(4.5) over the same window, against the limit (the n^-1/2 error) and against the closure.\n\n");
+        md.append("| scenario | h | measured at n | window | time-step bias B | 95% interval | finite-n error, vs limit "
+                + "| B / that | vs closure | B / that |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        List<String> commands = new ArrayList<>();
+        for (Reproduction.ScenarioResult s : r.scenarios()) {
+            Map<String, Object> b = timeStepBias(s);
+            String name = s.scenario().name();
+            if (!(Boolean) b.get("measured")) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | not measured at this step | | | | | | | |%n", name,
+                        Validation.fmt((Double) b.get("h"))));
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            List<Double> window = (List<Double>) b.get("window");
+            @SuppressWarnings("unchecked")
+            List<Double> interval = (List<Double>) b.get("interval");
+            double bias = (Double) b.get("bias");
+            double el = (Double) b.get("finite_n_error_limit");
+            double ec = (Double) b.get("finite_n_error_closure");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | [%s, %s] | %.3g | [%.3g, %.3g] | %.4g | %.1f%% | %.4g "
+                            + "| %.1f%% |%n", name, Validation.fmt((Double) b.get("h")), Figures.count((Long) b.get("n")),
+                    Validation.fmt(window.get(0)), Validation.fmt(window.get(1)), bias, interval.get(0),
+                    interval.get(1), el, 100 * bias / el, ec, 100 * bias / ec));
+            commands.add((String) b.get("command"));
+        }
+        if (!commands.isEmpty()) {
+            md.append("\nMeasured with (validation/expected/dt-bias-NAME.toml):\n\n```\n");
+            for (String c : commands) {
+                md.append(c).append('\n');
+            }
+            md.append("```\n");
+        }
+        if (r.config().n() != Reproduction.PAPER_N) {
+            md.append("\nThe bias was measured at n = ").append(Reproduction.PAPER_N).append(", this run has n = ")
+                    .append(r.config().n()).append(".\n");
+        }
+        return md.toString();
+    }
+
     static String markdown(Reproduction.Result r, String commandLine, Map<String, Object> versions) {
         StringBuilder md = new StringBuilder();
         List<Check> all = r.checks();
@@ -157,6 +237,7 @@ public final class ReproductionReport {
         for (Check k : r.scenarios().get(0).checks()) {
             md.append("- ").append(k.name()).append(": ").append(k.why()).append(".\n");
         }
+        md.append(timeStepSection(r));
         for (Reproduction.ScenarioResult s : r.scenarios()) {
             String name = s.scenario().name();
             md.append("\n## ").append(name).append(String.format(Locale.ROOT, " (k_e = %s, k_i = %s)%n%n",
