@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time the simulation step: S steps after a warm-up, repeated; prints one JSON line with",
                 "backend, device, n, precision, steps, repeats, seconds per step and neuron_steps_per_s",
-                "(2n * steps / seconds, median of the repeats)."})
+                "(2n * steps / seconds, median of the repeats); with --backend exact a step is one record",
+                "interval and the line adds spikes_per_s."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     RunOptions options;
@@ -61,6 +62,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < warmup; i++) {
                 sim.step();
             }
+            Object spikesBefore = engine.counters().get("spikes");
             for (int rep = 0; rep < repeats; rep++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < steps; i++) {
@@ -70,6 +72,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
             line.put("backend", engine.backend());
             line.put("device", engine.device());
+            line.put("event_driven", engine.eventDriven());
+            if (spikesBefore != null) {
+                // The exact backend's work is its spikes, not neuron-steps (a step is one record interval).
+                long spikes = (Long) engine.counters().get("spikes") - (Long) spikesBefore;
+                line.put("spikes_per_s", spikes / java.util.Arrays.stream(seconds).sum());
+                line.put("work", engine.counters());
+            }
         }
         double[] sorted = seconds.clone();
         Arrays.sort(sorted);
@@ -77,7 +86,9 @@ public final class BenchCommand implements Callable<Integer> {
         line.put("scenario", scenario.name());
         line.put("n", scenario.n());
         line.put("precision", r.precision().key);
-        line.put("scheme", scenario.run().scheme().key);
+        line.put("scheme", Boolean.TRUE.equals(line.get("event_driven")) ? "none (event-driven)"
+                : scenario.run().scheme().key);
+        line.remove("event_driven");
         line.put("threads", r.threads());
         line.put("steps", steps);
         line.put("repeats", repeats);
