@@ -3,10 +3,6 @@ package org.balnet.validate;
 import org.tomlj.Toml;
 import org.tomlj.TomlParseResult;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -38,14 +34,9 @@ public record ExpectedBias(String scenario, long n, String scheme, double from, 
      */
     public static Optional<ExpectedBias> load(String name) {
         String res = ExpectedLimit.RESOURCE_PREFIX + "dt-bias-" + name + ".toml";
-        String text;
-        try (InputStream in = ExpectedBias.class.getResourceAsStream(res)) {
-            if (in == null) {
-                return Optional.empty();
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + res + ": " + e.getMessage(), e);
+        String text = ExpectedLimit.resource(res);
+        if (text == null) {
+            return Optional.empty();
         }
         TomlParseResult toml = Toml.parse(text);
         if (toml.hasErrors()) {
