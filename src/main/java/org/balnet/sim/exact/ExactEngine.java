@@ -52,12 +52,15 @@ import java.util.Map;
  */
 public final class ExactEngine implements Engine {
     /**
-     * Largest n per population. The work grows like n^2: mv-6.1 to T = 5 takes about 4 minutes at
-     * n = 20000 on the development machine (docs/exact.md, "Cost").
+     * Largest n per population. The work grows like n^2: mv-6.1 to T = 5 at n = 20000 is about 4e9 spikes,
+     * about 8 minutes on one core of the development machine (docs/exact.md, "Cost").
      */
     public static final long MAX_N = 20_000;
-    /** Measured cost of one spike on mv-6.1, in nanoseconds, for the refusal message (docs/exact.md). */
-    static final double NANOSECONDS_PER_SPIKE = 130;
+    /**
+     * Cost of one spike on mv-6.1, in nanoseconds, for the refusal message: 110 to 135 measured as thread CPU
+     * time at n = 2000 on the shared development machine (docs/exact.md, "Cost").
+     */
+    static final double NANOSECONDS_PER_SPIKE = 120;
     /** Regular buckets per source population, between the two open-ended ones. */
     static final int BUCKETS = 64;
     /** Leaves of the weight tree per population: the regular buckets, one below and one above. */
