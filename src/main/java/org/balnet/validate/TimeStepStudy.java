@@ -150,9 +150,11 @@ public final class TimeStepStudy {
      * @param constantLow 2.5% percentile of C
      * @param constantHigh 97.5% percentile
      * @param steps    the steps the fit used
+     * @param resamples (p, C) refitted on each bootstrap resample, [resample][2]; empty when not fitted
      */
     public record OrderFit(Scheme scheme, String quantity, double order, double orderLow, double orderHigh,
-                           double constant, double constantLow, double constantHigh, double[] steps) {
+                           double constant, double constantLow, double constantHigh, double[] steps,
+                           double[][] resamples) {
         public boolean fitted() {
             return !Double.isNaN(order);
         }
@@ -160,6 +162,20 @@ public final class TimeStepStudy {
         /** The step at which the fitted bias equals {@code bias}: (bias / C)^(1/p). */
         public double stepFor(double bias) {
             return Math.pow(bias / constant, 1 / order);
+        }
+
+        /**
+         * The 2.5% and 97.5% percentiles of (bias / C)^(1/p) over the resamples' (p, C), which are strongly
+         * correlated (resamples with a steeper p have a larger C); {NaN, NaN} when fewer than 95% of them have
+         * p &gt; 0.
+         */
+        public double[] stepRange(double bias) {
+            double[] h = java.util.Arrays.stream(resamples).filter(x -> x[0] > 0)
+                    .mapToDouble(x -> Math.pow(bias / x[1], 1 / x[0])).sorted().toArray();
+            if (h.length < 0.95 * resamples.length || h.length == 0) {
+                return new double[]{Double.NaN, Double.NaN};
+            }
+            return new double[]{PowerLawFit.quantile(h, 0.025), PowerLawFit.quantile(h, 0.975)};
         }
     }
 
@@ -567,13 +583,14 @@ public final class TimeStepStudy {
         double[] h = use.stream().mapToDouble(i -> steps.get(i).h()).toArray();
         if (Arrays.stream(h).distinct().count() < 2) {
             return new OrderFit(scheme, QUANTITIES[q], Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-                    Double.NaN, h);
+                    Double.NaN, h, new double[0][]);
         }
         double[] x = PowerLawFit.logs(h);
         double[] y = use.stream().mapToDouble(i -> Math.log(steps.get(i).window()[q].value())).toArray();
         double[] line = PowerLawFit.line(x, y);
         double[] orders = new double[RESAMPLES];
         double[] constants = new double[RESAMPLES];
+        double[][] pairs = new double[RESAMPLES][];
         double[] yb = new double[use.size()];
         for (int b = 0; b < RESAMPLES; b++) {
             for (int j = 0; j < use.size(); j++) {
@@ -582,12 +599,13 @@ public final class TimeStepStudy {
             double[] l = PowerLawFit.line(x, yb);
             orders[b] = l[0];
             constants[b] = Math.exp(l[1]);
+            pairs[b] = new double[]{orders[b], constants[b]};
         }
         Arrays.sort(orders);
         Arrays.sort(constants);
         return new OrderFit(scheme, QUANTITIES[q], line[0], PowerLawFit.quantile(orders, 0.025),
                 PowerLawFit.quantile(orders, 0.975), Math.exp(line[1]), PowerLawFit.quantile(constants, 0.025),
-                PowerLawFit.quantile(constants, 0.975), h);
+                PowerLawFit.quantile(constants, 0.975), h, pairs);
     }
 
     private static Advice advise(Config c, Scheme scheme, List<StepResult> steps, List<OrderFit> fits,
@@ -608,19 +626,9 @@ public final class TimeStepStudy {
         OrderFit f = fits.stream().filter(x -> x.scheme() == scheme && x.quantity().equals("sum")).findFirst()
                 .orElseThrow();
         double fitted = f.fitted() ? f.stepFor(target) : Double.NaN;
-        // The interval of the fitted step follows from the intervals of p and C only roughly; the extremes of
-        // (target / C)^(1/p) over the box of the two intervals are reported.
-        double lo = Double.NaN;
-        double hi = Double.NaN;
-        if (f.fitted() && f.orderLow() > 0) {
-            double[] corners = {
-                    Math.pow(target / f.constantLow(), 1 / f.orderLow()),
-                    Math.pow(target / f.constantLow(), 1 / f.orderHigh()),
-                    Math.pow(target / f.constantHigh(), 1 / f.orderLow()),
-                    Math.pow(target / f.constantHigh(), 1 / f.orderHigh())};
-            lo = Arrays.stream(corners).min().getAsDouble();
-            hi = Arrays.stream(corners).max().getAsDouble();
-        }
+        double[] range = f.fitted() ? f.stepRange(target) : new double[]{Double.NaN, Double.NaN};
+        double lo = range[0];
+        double hi = range[1];
         String share = String.format(Locale.ROOT, "%.0f%%", 100 * c.share());
         StringBuilder text = new StringBuilder();
         if (!Double.isNaN(largest)) {
@@ -640,7 +648,7 @@ public final class TimeStepStudy {
             text.append(String.format(Locale.ROOT, "; the fit B = %.3g h^%.2f reaches it at h = %.3g", f.constant(),
                     f.order(), fitted));
             if (!Double.isNaN(lo)) {
-                text.append(String.format(Locale.ROOT, " (%.3g to %.3g over the fit's intervals)", lo, hi));
+                text.append(String.format(Locale.ROOT, " (95%% bootstrap interval %.3g to %.3g)", lo, hi));
             }
         }
         return new Advice(scheme, target, largest, fitted, lo, hi, text.toString());

@@ -105,6 +105,9 @@ class TimeStepStudyTest {
                         fit.orderHigh()));
         assertTrue(fit.constantLow() <= C && C <= fit.constantHigh(), String.format(Locale.ROOT,
                 "constant %.3f [%.3f, %.3f], true %s", fit.constant(), fit.constantLow(), fit.constantHigh(), C));
+        double[] range = fit.stepRange(0.03);
+        assertTrue(range[0] <= 0.015 && 0.015 <= range[1], String.format(Locale.ROOT, "the bias reaches 0.03 at h = "
+                + "0.015; the fit's interval is [%.4g, %.4g]", range[0], range[1]));
         TimeStepStudy.OrderFit k = m.fits().stream().filter(f -> f.quantity().equals("K")).findFirst().orElseThrow();
         assertFalse(k.fitted(), "no bias in K: nothing to fit");
         assertEquals(0, k.steps().length);
