@@ -372,21 +372,20 @@ public final class SimulateCommand implements Callable<Integer> {
         Runner.Outcome outcome;
         try (Progress progress = Progress.start(stderr, "simulate", finalStep - run.startStep, scenario.n())) {
             Engine engine = run.engine;
-            if (!run.resumed && engine.eventDriven()) {
-                stdout.printf(Locale.ROOT, "simulating %s: n = %d per population, in continuous time (no time step), "
-                                + "%d record intervals to t = %s, backend %s (%s)%n", scenario.name(), scenario.n(),
-                        finalStep, scenario.run().tEnd(), engine.backend(), engine.device());
-            } else if (!run.resumed) {
-                stdout.printf(Locale.ROOT, "simulating %s: n = %d per population, %s, %s, h = %s, %d steps to t = %s, "
-                                + "backend %s (%s)%n", scenario.name(), scenario.n(), r.precision().key,
-                        scenario.run().scheme().key, r.step().h(), finalStep, scenario.run().tEnd(),
+            // The exact backend has no step: its driver steps are record intervals.
+            String stepping = engine.eventDriven() ? "in continuous time (no time step)"
+                    : String.format(Locale.ROOT, "%s, %s, h = %s", r.precision().key, scenario.run().scheme().key,
+                    r.step().h());
+            String steps = engine.eventDriven() ? "record intervals" : "steps";
+            if (!run.resumed) {
+                stdout.printf(Locale.ROOT, "simulating %s: n = %d per population, %s, %d %s to t = %s, backend %s (%s)%n",
+                        scenario.name(), scenario.n(), stepping, finalStep, steps, scenario.run().tEnd(),
                         engine.backend(), engine.device());
             } else {
-                stdout.printf(Locale.ROOT, "resuming %s from %s at t = %s (step %d): n = %d per population, %s, %s, "
-                                + "h = %s, %d steps to t = %s, backend %s (%s)%n", scenario.name(),
-                        run.lastCheckpoint, Json.number(run.sim.observables().time()), run.startStep, scenario.n(),
-                        r.precision().key, scenario.run().scheme().key, r.step().h(), finalStep - run.startStep,
-                        scenario.run().tEnd(), engine.backend(), engine.device());
+                stdout.printf(Locale.ROOT, "resuming %s from %s at t = %s (step %d): n = %d per population, %s, %d %s to "
+                                + "t = %s, backend %s (%s)%n", scenario.name(), run.lastCheckpoint,
+                        Json.number(run.sim.observables().time()), run.startStep, scenario.n(), stepping,
+                        finalStep - run.startStep, steps, scenario.run().tEnd(), engine.backend(), engine.device());
             }
             stdout.flush();
             Runner runner = new Runner(scenario.run().recordEvery(), r.step().stepsPerRecord(), run.imbalanceLimit)
