@@ -14,6 +14,7 @@ import org.balnet.sim.opencl.OpenClEquivalence;
 import org.balnet.sim.opencl.OpenClFailure;
 import org.balnet.sim.opencl.SignalChaining;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,12 +25,12 @@ import java.util.concurrent.Callable;
 
 /** {@code balnet check-opencl}: the OpenCL backend against the Java engine on this machine's device. */
 @Command(name = "check-opencl", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Check that the OpenCL backend reproduces the Java engine on a device: the same scenario and",
-                "seed on both; for the first steps every neuron's Poisson counts must be identical (both engines",
-                "take the same plans), then both run free and v-hat, K-hat must agree to 1e-12 relative (fp64;",
-                "1e-7 in fp32; the bound is for n = 1e5 and 100 steps: rounding differences grow with n and",
-                "time in the transient, so a larger --n may exceed it with nothing wrong). Prints the largest",
-                "differences.",
+        header = "Check that the OpenCL backend reproduces the Java engine on a device.",
+        description = {"Runs the same scenario and seed on both: for the first steps every neuron's Poisson counts "
+                + "must be identical (both engines take the same plans), then both run free and v-hat, K-hat must "
+                + "agree to 1e-12 relative (fp64; 1e-7 in fp32; the bound is for n = 1e5 and 100 steps: rounding "
+                + "differences grow with n and time in the transient, so a larger --n may exceed it with nothing "
+                + "wrong). Prints the largest differences.",
                 "Exit codes: 0 passed, 1 failed or no OpenCL device, 2 bad input."})
 public final class CheckOpenClCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "FILE", defaultValue = "mv-6.1",
@@ -55,15 +56,11 @@ public final class CheckOpenClCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "RNG seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--device", paramLabel = "D", description = "OpenCL device: index or name substring.")
-    String device;
+    @Mixin
+    DeviceOptions devices;
 
-    @Option(names = "--host", paramLabel = "NAME|FILE", defaultValue = HostProfile.DEFAULT,
-            description = "Host profile (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--threads", paramLabel = "K", description = "Java engine threads (default: all cores).")
-    Integer threads;
+    @Mixin
+    ThreadsOption threads;
 
     @Spec
     CommandSpec spec;
@@ -83,13 +80,13 @@ public final class CheckOpenClCommand implements Callable<Integer> {
         if (seed < 0) {
             throw InputError.outOfRange("--seed", seed, ">= 0");
         }
-        int k = RunOptions.threads(threads);
+        int k = threads.threads();
         Precision[] ps = precisions.stream().map(p -> Precision.fromKey(p, "--precision")).toArray(Precision[]::new);
-        HostProfile profile = HostProfile.load(host);
+        HostProfile profile = devices.hostProfile();
         Scenario s = ScenarioLoader.load(scenario).withN(n);
         InitialPoint init = InitialPoint.resolve(s);
         double h = StepSize.choose(s, init.jacobian()).h();
-        DeviceRequest request = DeviceRequest.of(profile, device);
+        DeviceRequest request = devices.deviceRequest();
         boolean passed = true;
         try {
             List<DeviceInfo> devices = OpenClDevices.list();
@@ -105,10 +102,10 @@ public final class CheckOpenClCommand implements Callable<Integer> {
                 passed &= r.passed();
             }
         } catch (OpenClFailure e) {
-            throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+            throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
         if (!passed) {
-            throw new RunFailure("the OpenCL backend does not reproduce the Java engine (see above)");
+            throw new CommandFailure("the OpenCL backend does not reproduce the Java engine (see above)");
         }
         return Main.EXIT_OK;
     }

@@ -6,8 +6,8 @@ import org.balnet.sim.opencl.HostProfile;
 import org.balnet.sim.opencl.OpenClDevices;
 import org.balnet.sim.opencl.OpenClFailure;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -17,17 +17,14 @@ import java.util.concurrent.Callable;
 
 /** {@code balnet devices}: the OpenCL platforms and devices, and the one a run would take. */
 @Command(name = "devices", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"List every OpenCL platform and device: type, compute units, global memory, largest allocation,",
-                "local memory, fp64 support, OpenCL and driver versions; then the device that --backend opencl",
-                "would take with the given --host and --device (or $" + OpenClDevices.DEVICE_VARIABLE + ").",
+        header = "List the OpenCL platforms and devices, and the device a run would take.",
+        description = {"For every device: type, compute units, global memory, largest allocation, local memory, fp64 "
+                + "support, OpenCL and driver versions; then the device that --backend opencl would take with the "
+                + "given --host and --device (or $" + OpenClDevices.DEVICE_VARIABLE + ").",
                 "Exit codes: 0 listed, 1 no OpenCL platform (the reason is printed), 2 bad input."})
 public final class DevicesCommand implements Callable<Integer> {
-    @Option(names = "--host", paramLabel = "NAME|FILE", defaultValue = HostProfile.DEFAULT,
-            description = "Host profile whose choice to show (default: ${DEFAULT-VALUE}).")
-    String host;
-
-    @Option(names = "--device", paramLabel = "D", description = "Show what this device selector picks.")
-    String device;
+    @Mixin
+    DeviceOptions devices;
 
     @Spec
     CommandSpec spec;
@@ -35,16 +32,16 @@ public final class DevicesCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        HostProfile profile = HostProfile.load(host);
-        DeviceRequest request = DeviceRequest.of(profile, device);
+        HostProfile profile = devices.hostProfile();
+        DeviceRequest request = devices.deviceRequest();
         List<DeviceInfo> devices;
         try {
             devices = OpenClDevices.list();
         } catch (OpenClFailure e) {
-            throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+            throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
         if (devices.isEmpty()) {
-            throw new RunFailure("no OpenCL platform or device found: the ICD loader sees no driver (check "
+            throw new CommandFailure("no OpenCL platform or device found: the ICD loader sees no driver (check "
                     + "/etc/OpenCL/vendors or OCL_ICD_VENDORS; hosts/gpu-check.sh repairs a bare GPU host)");
         }
         for (DeviceInfo d : devices) {

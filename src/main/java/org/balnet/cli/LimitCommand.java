@@ -4,12 +4,14 @@ import org.balnet.io.AtomicFiles;
 import org.balnet.io.CsvWriter;
 import org.balnet.io.Json;
 import org.balnet.io.OutputDirectory;
+import org.balnet.io.Versions;
 import org.balnet.limit.BalancedPoint;
 import org.balnet.limit.Eigenvalues;
 import org.balnet.limit.GaussianClosure;
 import org.balnet.limit.LimitFailure;
 import org.balnet.limit.LimitModel;
 import org.balnet.limit.LimitRow;
+import org.balnet.limit.LimitRunJson;
 import org.balnet.limit.LimitSolver;
 import org.balnet.limit.OutputGrid;
 import org.balnet.limit.Trajectory;
@@ -23,7 +25,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,6 +38,7 @@ import java.util.concurrent.Callable;
  * goes to stdout and the sentences for people to stderr.
  */
 @Command(name = "limit", mixinStandardHelpOptions = true,
+        header = "Solve the hydrodynamic limit of Lemma 4.2, or the finite-n closure, for a scenario.",
         description = {
                 "Solve the hydrodynamic limit (Lemma 4.2): the variances K by (4.6)-(4.7) and the means v on the "
                         + "balanced manifold F(v, K) = 0, from a stable balanced point, until T or until the limit "
@@ -104,16 +106,16 @@ public final class LimitCommand implements Callable<Integer> {
                     ? new GaussianClosure(model, finiteN).solve(start, t, d)
                     : new LimitSolver(model).solve(start, t, d);
         } catch (LimitFailure e) {
-            throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+            throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
         String outcome = outcome(trajectory, t);
 
         String csvName = finiteN != null ? CLOSURE_CSV : LIMIT_CSV;
+        List<double[]> rows = trajectory.rows().stream().map(LimitRow::values).toList();
         if (out == null) {
-            stdout.print(csv(trajectory.rows()));
-            stdout.flush();
+            CsvWriter.writeTable(stdout, LimitRow.COLUMNS, rows);
         } else {
-            AtomicFiles.writeString(out.resolve(csvName), csv(trajectory.rows()));
+            CsvWriter.writeTable(out.resolve(csvName), LimitRow.COLUMNS, rows);
             double wall = (System.nanoTime() - started) * 1e-9;
             AtomicFiles.writeString(out.resolve(RUN_JSON),
                     Json.write(runJson(scenario, start, trajectory, t, d, outcome, csvName, wall)));
@@ -143,7 +145,7 @@ public final class LimitCommand implements Callable<Integer> {
 
     private static void positive(String option, Double value) {
         if (value != null) {
-            RunOptions.positive(option, value);
+            InputError.positive(option, value);
         }
     }
 
@@ -194,78 +196,16 @@ public final class LimitCommand implements Callable<Integer> {
                 + "largest |F| = %.1e.", Json.number(t), maxZeta, tr.maxResidual());
     }
 
-    private static String csv(List<LimitRow> rows) {
-        StringBuilder sb = new StringBuilder(String.join(",", LimitRow.COLUMNS)).append('\n');
-        for (LimitRow row : rows) {
-            double[] v = row.values();
-            for (int i = 0; i < v.length; i++) {
-                sb.append(i > 0 ? "," : "").append(CsvWriter.format(v[i]));
-            }
-            sb.append('\n');
-        }
-        return sb.toString();
-    }
-
-    private Map<String, Object> runJson(Scenario scenario, BalancedPoint p, Trajectory tr, double t, double d,
-                                        String outcome, String csvName, double wall) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("command", "limit");
-        m.put("status", "completed");
-        m.put("model", finiteN != null ? "gaussian-closure" : "hydrodynamic-limit");
-        if (finiteN != null) {
-            m.put("n", finiteN);
-        }
-        m.put("scenario", scenario.toMap());
-        m.put("t_end", t);
-        m.put("dt_out", d);
-        m.put("solver", tr.solver());
-        Map<String, Object> init = new LinkedHashMap<>();
-        init.put("source", p.given() ? "given" : "solved");
-        init.put("m_e", p.meanE());
-        init.put("m_i", p.meanI());
-        init.put("k_e", p.varianceE());
-        init.put("k_i", p.varianceI());
-        init.put("residual", p.residual());
-        init.put("eigenvalues", eigenvalues(p.eigenvalues()));
-        init.put("zeta", p.zeta());
-        init.put("stable", p.eigenvalues().isStable());
-        List<Object> roots = new ArrayList<>();
-        for (BalancedPoint.Root r : p.roots()) {
-            Map<String, Object> rm = new LinkedHashMap<>();
-            rm.put("m_e", r.meanE());
-            rm.put("m_i", r.meanI());
-            rm.put("eigenvalues", eigenvalues(r.eigenvalues()));
-            rm.put("stable", r.isStable());
-            roots.add(rm);
-        }
-        if (!p.given()) {
-            init.put("roots_found", roots);
-        }
-        m.put("initial_point", init);
-        if (finiteN == null) {
-            m.put("eta", tr.eta().isPresent() ? (Object) tr.eta().getAsDouble() : "balanced until T");
-        }
-        m.put("outcome", outcome);
-        Map<String, Object> end = new LinkedHashMap<>();
+    private LimitRunJson runJson(Scenario scenario, BalancedPoint p, Trajectory tr, double t, double d,
+                                 String outcome, String csvName, double wall) {
+        Map<String, Double> end = new LinkedHashMap<>();
         double[] v = tr.end().values();
         for (int i = 0; i < LimitRow.COLUMNS.size(); i++) {
             end.put(LimitRow.COLUMNS.get(i), v[i]);
         }
-        m.put("end", end);
-        m.put("rows", tr.rows().size());
-        m.put("files", List.of(csvName, RUN_JSON));
-        m.put("versions", Version.versions());
-        m.put("wall_time_s", wall);
-        return m;
-    }
-
-    private static List<Object> eigenvalues(Eigenvalues ev) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("re", ev.re1());
-        a.put("im", ev.im1());
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("re", ev.re2());
-        b.put("im", ev.im2());
-        return List.of(a, b);
+        Object eta = finiteN != null ? null : tr.eta().isPresent() ? (Object) tr.eta().getAsDouble() : "balanced until T";
+        return new LimitRunJson("limit", "completed", finiteN != null ? "gaussian-closure" : "hydrodynamic-limit",
+                finiteN, scenario.toMap(), t, d, tr.solver(), LimitRunJson.InitialPoint.of(p), eta, outcome, end,
+                tr.rows().size(), List.of(csvName, RUN_JSON), Versions.current(), wall);
     }
 }

@@ -85,11 +85,11 @@ public final class Main implements Runnable {
         err.println("balnet: failed: " + (msg != null ? msg : cause.getClass().getSimpleName()));
         if (verbose(cl)) {
             cause.printStackTrace(err);
-        } else if (!(cause instanceof RunFailure) && !(cause instanceof UncheckedIOException)) {
+        } else if (!(cause instanceof CommandFailure) && !(cause instanceof UncheckedIOException)) {
             err.println("(run with --verbose for the stack trace)");
         }
         err.flush();
-        return cause instanceof RunFailure ? ((RunFailure) cause).exitCode() : EXIT_FAILURE;
+        return cause instanceof CommandFailure ? ((CommandFailure) cause).exitCode() : EXIT_FAILURE;
     }
 
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {

@@ -1,15 +1,17 @@
 package org.balnet.cli;
 
 import org.balnet.io.OutputDirectory;
+import org.balnet.io.Versions;
 import org.balnet.limit.LimitFailure;
 import org.balnet.model.InputError;
 import org.balnet.model.ScenarioLoader;
-import org.balnet.sim.Backends;
+import org.balnet.sim.Precision;
 import org.balnet.validate.Check;
 import org.balnet.validate.Reproduction;
 import org.balnet.validate.ReproductionReport;
 import org.balnet.validate.Validation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +23,7 @@ import java.util.concurrent.Callable;
 
 /** {@code balnet reproduce}: the paper's Section 6 figures, with the limit, the closure and checks. */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Reproduce the paper's Section 6 with the simulation, the limit, the closure and checks.",
         description = {"Reproduce Section 6 of MacLaurin & Vilanova: mv-6.1 (k_e = k_i = 1) and mv-6.2 (k_e = 1, "
                 + "k_i = 1/2) at n = 5000 per population to T = 5; simulation, hydrodynamic limit and finite-n closure "
                 + "in the paper's four panels (K_i, K_e, v_i, v_e), with checks.",
@@ -40,16 +43,13 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = "Runs per scenario for the checks; the first is drawn (default: ${DEFAULT-VALUE}).")
     int replicas;
 
-    @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
-            description = "Simulation backend, as balnet simulate takes it (default: ${DEFAULT-VALUE}).")
-    String backend;
+    @Mixin
+    EngineOptions engine;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1",
             description = "Base seed of the replicas (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--threads", paramLabel = "K", description = "CPU threads per run (default: all cores).")
-    Integer threads;
 
     @Option(names = "--force", description = "Write into a non-empty --out directory.")
     boolean force;
@@ -68,19 +68,20 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (seed < 0) {
             throw InputError.outOfRange("--seed", seed, ">= 0");
         }
-        Backends.check(backend);
-        int k = RunOptions.threads(threads);
+        String backend = engine.backend();
+        Precision precision = engine.precision();
+        int k = engine.threads();
         OutputDirectory.prepare(out, force);
         stdout.printf(Locale.ROOT, "reproducing Section 6 (mv-6.1, mv-6.2) at n = %d, %d replicas each%n", n, replicas);
         stdout.flush();
         Reproduction.Result result;
         try {
-            result = Reproduction.run(new Reproduction.Config(n, replicas, seed, backend, k, Validation.DEFAULT_ALPHA),
-                    stderr);
+            result = Reproduction.run(new Reproduction.Config(n, replicas, seed, backend, precision,
+                    engine.deviceRequest(), k, Validation.DEFAULT_ALPHA), stderr);
         } catch (LimitFailure e) {
-            throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+            throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
-        ReproductionReport.write(result, out, ValidateCommand.commandLine(spec), Version.versions());
+        ReproductionReport.write(result, out, ValidateCommand.commandLine(spec), Versions.current());
         for (Check c : result.checks()) {
             stdout.printf(Locale.ROOT, "%s  %s: %s%n", c.verdict(), c.name(), c.measured());
         }
@@ -89,7 +90,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         stdout.flush();
         if (!result.passed()) {
             long failed = result.checks().stream().filter(c -> !c.pass()).count();
-            throw new RunFailure(String.format(Locale.ROOT, "%d of %d reproduction checks failed; see %s", failed,
+            throw new CommandFailure(String.format(Locale.ROOT, "%d of %d reproduction checks failed; see %s", failed,
                     result.checks().size(), out.resolve(ReproductionReport.REPORT_MD)));
         }
         return Main.EXIT_OK;

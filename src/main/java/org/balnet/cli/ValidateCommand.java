@@ -2,22 +2,24 @@ package org.balnet.cli;
 
 import org.balnet.io.Json;
 import org.balnet.io.OutputDirectory;
+import org.balnet.io.Versions;
 import org.balnet.io.TimeGrid;
 import org.balnet.limit.LimitFailure;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
-import org.balnet.sim.Backends;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
-import org.balnet.sim.Simulation;
 import org.balnet.model.Scheme;
+import org.balnet.sim.Backends;
+import org.balnet.sim.exact.ExactEngine;
 import org.balnet.validate.Check;
 import org.balnet.validate.TimeStepReport;
 import org.balnet.validate.TimeStepStudy;
 import org.balnet.validate.Validation;
 import org.balnet.validate.ValidationReport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,11 +34,11 @@ import java.util.concurrent.Callable;
 
 /** {@code balnet validate}: convergence of the network to the limit in n, against the closure too, and Gaussianity. */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure how the network approaches the hydrodynamic limit (Theorem 4.1) as n grows: for each "
-                + "n, R replicas with their own seeds; per replica the error (4.5), sup over the record times in "
+        header = "Measure how the network approaches the hydrodynamic limit (Theorem 4.1) as n grows.",
+        description = {"For each n, R replicas with their own seeds; per replica the error (4.5), sup over the record times in "
                 + "[--from, T], against the limit and against the finite-n closure; per n the mean and spread; the "
-                + "log-log slope of the mean error in n with 95%% intervals; the KS and W1 distances of the states "
-                + "to a Gaussian (Lemma 5.2).",
+                + "log-log slope of the mean error in n with " + Validation.CONFIDENCE_PERCENT + "%% intervals; "
+                + "the KS and W1 distances of the states to a Gaussian (Lemma 5.2).",
                 "Writes DIR/convergence.csv, runs.csv, gaussianity.csv, summary.json (\"slope\", \"slope_ci\", ...), "
                         + "report.md and figures (PNG and SVG).",
                 "With --dt-study H1,H2,...: the time step's bias instead, against the exact backend (continuous time): "
@@ -46,12 +48,12 @@ import java.util.concurrent.Callable;
                         + "dt-difference.csv, summary.json (\"dt_order\"), report.md and figures.",
                 "Exit codes: 0 every check passes, 1 a check fails or a run fails, 2 bad input."})
 public final class ValidateCommand implements Callable<Integer> {
-    @Option(names = "--scenario", required = true, paramLabel = "FILE",
-            description = "Scenario file (TOML), or a built-in name: mv-6.1, mv-6.2, eta-finite.")
-    String scenario;
+    @Mixin
+    ScenarioOptions scenario;
 
     @Option(names = "--n", required = true, paramLabel = "N1,N2,...",
-            description = "Neurons per population, at least two different values, e.g. 1e3,1e4,1e5.")
+            description = "Neurons per population, at least two different values, e.g. 1e3,1e4,1e5 (one is enough "
+                    + "with --dt-study).")
     String sizes;
 
     @Option(names = "--replicas", paramLabel = "R",
@@ -71,9 +73,6 @@ public final class ValidateCommand implements Callable<Integer> {
                     + "(default: " + TimeStepStudy.DEFAULT_SHARE + ").")
     Double share;
 
-    @Option(names = "--t-end", paramLabel = "T", description = "End time (default: the scenario's run.t_end).")
-    Double tEnd;
-
     @Option(names = "--from", paramLabel = "T0",
             description = "Start of the error window [T0, T] (default: 1, with --dt-study 0; 0 gives Theorem 4.1's sup "
                     + "over all t <= T). See validation/README.md: at t < 1 the limit's means move fast and the finite "
@@ -88,33 +87,11 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "Family-wise alpha of the Gaussianity checks (default: ${DEFAULT-VALUE}).")
     double alpha;
 
-    @Option(names = "--dt", paramLabel = "H|auto", description = "Time step, or auto (overrides run.dt).")
-    String dt;
+    @Mixin
+    EngineOptions engine;
 
-    @Option(names = "--record-every", paramLabel = "D", description = "Record interval (overrides run.record_every).")
-    Double recordEvery;
-
-    @Option(names = "--scheme", paramLabel = "S", description = "semi-implicit (default) or explicit.")
-    String scheme;
-
-    @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
-            description = "Simulation backend, as balnet simulate takes it (default: ${DEFAULT-VALUE}).")
-    String backend;
-
-    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp64",
-            description = "State precision: fp64 or fp32 (default: ${DEFAULT-VALUE}).")
-    String precision;
-
-    @Option(names = "--seed", paramLabel = "S",
-            description = "Base seed; replica r at n gets its own seed derived from it (default: run.seed).")
-    Long seed;
-
-    @Option(names = "--threads", paramLabel = "K", description = "CPU threads per run (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--imbalance-limit", paramLabel = "R", defaultValue = "0.5",
-            description = "Stop a run whose relative imbalance exceeds R (default: ${DEFAULT-VALUE}).")
-    double imbalanceLimit = Simulation.DEFAULT_IMBALANCE_LIMIT;
+    @Mixin
+    ImbalanceLimitOption imbalance;
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "Output directory (created; must be empty unless --force).")
@@ -146,16 +123,16 @@ public final class ValidateCommand implements Callable<Integer> {
         try {
             result = Validation.run(config, stderr);
         } catch (LimitFailure e) {
-            throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+            throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
-        ValidationReport.write(result, out, commandLine(spec), Version.versions());
+        ValidationReport.write(result, out, commandLine(spec), Versions.current());
         for (Validation.SizeResult s : result.sizes()) {
             stdout.printf(Locale.ROOT, "n = %d: mean sup error %.4g (sd %.2g) against the limit, %.4g (sd %.2g) against "
                             + "the closure%n", s.n(), s.limitError().mean(), s.limitError().sd(),
                     s.closureError().mean(), s.closureError().sd());
         }
-        stdout.printf(Locale.ROOT, "slope against the limit %.3f, 95%% CI [%.3f, %.3f]; against the closure %.3f, "
-                        + "[%.3f, %.3f]%n", result.limitFit().slope(), result.limitFit().low(), result.limitFit().high(),
+        stdout.printf(Locale.ROOT, "slope against the limit %.3f, %d%% CI [%.3f, %.3f]; against the closure %.3f, "
+                        + "[%.3f, %.3f]%n", result.limitFit().slope(), Validation.CONFIDENCE_PERCENT, result.limitFit().low(), result.limitFit().high(),
                 result.closureFit().slope(), result.closureFit().low(), result.closureFit().high());
         for (Check c : result.checks()) {
             stdout.printf(Locale.ROOT, "%s  %s: %s%n", c.verdict(), c.name(), c.measured());
@@ -163,7 +140,7 @@ public final class ValidateCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.resolve(ValidationReport.REPORT_MD), result.wallSeconds());
         stdout.flush();
         if (!result.passed()) {
-            throw new RunFailure(String.format(Locale.ROOT, "%d of %d validation checks failed; see %s",
+            throw new CommandFailure(String.format(Locale.ROOT, "%d of %d validation checks failed; see %s",
                     result.failedChecks(), result.checks().size(), out.resolve(ValidationReport.REPORT_MD)));
         }
         return Main.EXIT_OK;
@@ -181,9 +158,9 @@ public final class ValidateCommand implements Callable<Integer> {
         try {
             result = TimeStepStudy.run(config, stderr);
         } catch (LimitFailure e) {
-            throw new RunFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+            throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
-        TimeStepReport.write(result, out, commandLine(spec), Version.versions());
+        TimeStepReport.write(result, out, commandLine(spec), Versions.current());
         for (TimeStepStudy.SizeResult s : result.sizes()) {
             for (TimeStepStudy.StepResult st : s.steps()) {
                 if (st.ran()) {
@@ -203,7 +180,7 @@ public final class ValidateCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.resolve(TimeStepReport.REPORT_MD), result.wallSeconds());
         stdout.flush();
         if (!result.passed()) {
-            throw new RunFailure(String.format(Locale.ROOT, "%d of %d time-step checks failed; see %s",
+            throw new CommandFailure(String.format(Locale.ROOT, "%d of %d time-step checks failed; see %s",
                     result.failedChecks(), result.checks().size(), out.resolve(TimeStepReport.REPORT_MD)));
         }
         return Main.EXIT_OK;
@@ -228,26 +205,20 @@ public final class ValidateCommand implements Callable<Integer> {
         if (!(sh > 0 && sh <= 1)) {
             throw InputError.outOfRange("--share", sh, "in (0, 1]");
         }
-        String tauLeaped = parsed.hasMatchedOption("--backend") ? backend : "cpu";
-        Backends.check(tauLeaped);
+        String tauLeaped = parsed.hasMatchedOption("--backend") ? engine.backend() : "cpu";
         if (Backends.isEventDriven(tauLeaped)) {
             throw InputError.CONFLICT.exception("--backend", "--backend exact is the reference of --dt-study; "
                     + "--backend names the tau-leaped backend to measure (cpu, opencl, per-synapse)");
         }
         for (long size : n) {
-            if (size > org.balnet.sim.exact.ExactEngine.MAX_N) {
-                throw InputError.outOfRange("--n", size, "<= " + org.balnet.sim.exact.ExactEngine.MAX_N
+            if (size > ExactEngine.MAX_N) {
+                throw InputError.outOfRange("--n", size, "<= " + ExactEngine.MAX_N
                         + " with --dt-study: the reference is the exact backend, whose cost grows like n^2");
             }
         }
-        RunOptions run = new RunOptions();
-        run.scenario = scenario;
-        run.tEnd = tEnd;
-        run.seed = seed;
-        Scenario s = run.scenario();
-        double every = TimeStepStudy.recordInterval(recordEvery != null ? recordEvery : s.run().recordEvery(), steps,
-                recordEvery != null);
-        List<Scheme> schemes = scheme != null ? List.of(Scheme.fromKey(scheme, "--scheme"))
+        Scenario s = scenario.load(null);
+        double every = TimeStepStudy.recordInterval(s.run().recordEvery(), steps, scenario.recordEvery != null);
+        List<Scheme> schemes = scenario.scheme != null ? List.of(s.run().scheme())
                 : List.of(Scheme.SEMI_IMPLICIT, Scheme.EXPLICIT);
         Scenario.RunSettings rs = s.run();
         s = s.withRun(new Scenario.RunSettings(rs.tEnd(), rs.dt(), every, rs.seed(), rs.scheme()));
@@ -255,15 +226,15 @@ public final class ValidateCommand implements Callable<Integer> {
         // The step's lag lives where the means move fast, in the initial layer: the study's window is the
         // whole run unless --from says otherwise.
         double t0 = from == null ? 0 : window(t);
-        Precision p = Precision.fromKey(precision, "--precision");
-        int k = RunOptions.threads(threads);
-        RunOptions.checkImbalanceLimit(imbalanceLimit);
+        Precision p = engine.precision();
+        int k = engine.threads();
+        double limit = imbalance.imbalanceLimit();
         InitialPoint.resolve(s);
-        return new TimeStepStudy.Config(s, n, steps, schemes, r, s.run().seed(), tauLeaped, p, k, t0, sh,
-                imbalanceLimit);
+        return new TimeStepStudy.Config(s, n, steps, schemes, r, s.run().seed(), tauLeaped, p, engine.deviceRequest(),
+                k, t0, sh, limit);
     }
 
-    /** The start of the error window, checked against T. */
+    /** The start of the error window, checked against T (default {@link Validation#DEFAULT_FROM}). */
     private double window(double t) {
         double t0;
         if (from == null) {
@@ -327,30 +298,24 @@ public final class ValidateCommand implements Callable<Integer> {
         if (!(alpha > 0 && alpha < 1)) {
             throw InputError.outOfRange("--alpha", alpha, "in (0, 1)");
         }
-        RunOptions run = new RunOptions();
-        run.scenario = scenario;
-        run.tEnd = tEnd;
-        run.dt = dt;
-        run.recordEvery = recordEvery;
-        run.scheme = scheme;
-        run.seed = seed;
-        Scenario s = run.scenario();
+        Scenario s = scenario.load(null);
         double t = s.run().tEnd();
         double every = s.run().recordEvery();
         double t0 = window(t);
         double[] times = gaussTimes == null ? new double[]{t} : parseTimes("--gauss-times", gaussTimes, t, every);
-        Backends.check(backend);
-        RunOptions.checkEventDriven(backend, dt, scheme);
-        Precision p = Precision.fromKey(precision, "--precision");
-        int k = RunOptions.threads(threads);
-        RunOptions.checkImbalanceLimit(imbalanceLimit);
+        String backend = engine.backend();
+        RunOptions.checkEventDriven(backend, scenario.dt, scenario.scheme);
+        Precision p = engine.precision();
+        int k = engine.threads();
+        double imbalanceLimit = imbalance.imbalanceLimit();
         // before anything is written: no balanced point, a step that does not divide the record interval, or
         // (explicit scheme) a step above the stability bound of the largest n is bad input, not a failed run
         InitialPoint initial = InitialPoint.resolve(s);
         for (long size : n) {
             Backends.step(backend, s.withN(size), initial.jacobian());
         }
-        return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, k, t0, times, alpha, imbalanceLimit);
+        return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, engine.deviceRequest(), k, t0, times,
+                alpha, imbalanceLimit);
     }
 
     /**

@@ -25,25 +25,50 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, byte[] bytes) {
+        write(target, ch -> {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        });
+    }
+
+    /** What goes into a file written atomically: written to an open channel, which the caller closes. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * Writes {@code content} to a temporary file beside {@code target}, syncs it and renames it over
+     * {@code target}. On any failure the temporary file is removed and {@code target} is as it was.
+     *
+     * @throws UncheckedIOException when the file cannot be written
+     */
+    public static void write(Path target, Content content) {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+                content.writeTo(ch);
                 ch.force(true);
             }
             replace(tmp, target);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the original failure is the one to report
-            }
+            deleteQuietly(tmp);
             throw new UncheckedIOException("cannot write " + target + ": " + IoMessages.reason(e), e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path tmp) {
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+            // the original failure is the one to report
         }
     }
 

@@ -3,8 +3,8 @@ package org.balnet.io;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
@@ -25,7 +25,8 @@ import java.util.zip.CRC32C;
  * is cut back to the last complete row before the error is reported, so it never ends in a partial
  * line. A file writer counts the bytes it holds and keeps their CRC32C, so a checkpoint can record
  * exactly which prefix of the file belongs to it, and {@link #reopen} can continue the file from
- * there after checking that the prefix is unchanged.
+ * there after checking that the prefix is unchanged. A table that is written whole ({@link #writeTable})
+ * goes through {@link AtomicFiles}: a reader never sees it half written.
  */
 public final class CsvWriter implements Closeable {
     /** Buffer for reading a prefix back (checksum on resume). */
@@ -35,14 +36,14 @@ public final class CsvWriter implements Closeable {
     private final SeekableByteChannel channel;
     private final Path file;
     /** The stream, or null when writing to a file. */
-    private final OutputStream stream;
+    private final Writer stream;
     private final int columns;
     private final CRC32C checksum;
     private final StringBuilder line = new StringBuilder(256);
     /** Bytes of complete rows in the file (header included). */
     private long length;
 
-    private CsvWriter(SeekableByteChannel channel, Path file, OutputStream stream, int columns, CRC32C checksum,
+    private CsvWriter(SeekableByteChannel channel, Path file, Writer stream, int columns, CRC32C checksum,
                       long length) {
         this.channel = channel;
         this.file = file;
@@ -77,23 +78,55 @@ public final class CsvWriter implements Closeable {
     }
 
     /** Writes to a stream it does not close (e.g. stdout). */
-    public static CsvWriter to(OutputStream stream, List<String> header) {
+    public static CsvWriter to(Writer stream, List<String> header) {
         CsvWriter w = new CsvWriter(null, null, stream, header.size(), new CRC32C(), 0);
         w.writeLine(String.join(",", header));
         return w;
     }
 
+    /** A whole table, written atomically ({@link AtomicFiles}): the file holds all of it or is as it was. */
+    public static Path writeTable(Path file, List<String> header, Iterable<double[]> rows) {
+        AtomicFiles.write(file, ch -> {
+            // not closed here: AtomicFiles closes the channel after syncing it
+            CsvWriter w = startFile(ch, file, header);
+            for (double[] row : rows) {
+                w.row(row);
+            }
+        });
+        return file;
+    }
+
+    /** A whole table to a stream it does not close (e.g. stdout). */
+    public static void writeTable(Writer stream, List<String> header, Iterable<double[]> rows) {
+        CsvWriter w = to(stream, header);
+        for (double[] row : rows) {
+            w.row(row);
+        }
+        w.close();
+    }
+
     /**
-     * Continues an existing table after its first {@code length} bytes: checks that those bytes
-     * start with {@code header} and have CRC32C {@code expectedChecksum}, then cuts off whatever
-     * follows them (rows written after a checkpoint, a partial last line) and appends from there.
-     * Nothing is cut when the check fails.
+     * The first bytes of a table: how many, and their CRC32C. A checkpoint records the prefix of
+     * trajectory.csv it belongs to.
      *
-     * @throws PrefixMismatch when the file is shorter than {@code length} or its prefix differs
+     * @param length   bytes of complete rows, header included
+     * @param checksum CRC32C of those bytes
+     */
+    public record Prefix(long length, long checksum) {
+    }
+
+    /**
+     * Continues an existing table after its prefix: checks that the file's first {@code prefix.length()}
+     * bytes start with {@code header} and have the prefix's checksum, then cuts off whatever follows them
+     * (rows written after a checkpoint, a partial last line) and appends from there. Nothing is cut when
+     * the check fails.
+     *
+     * @throws PrefixMismatch when the file is shorter than the prefix or its prefix differs
      * @throws UncheckedIOException when the file cannot be read or cut
      */
-    public static CsvWriter reopen(Path file, List<String> header, long length, long expectedChecksum)
-            throws PrefixMismatch {
+    public static CsvWriter reopen(Path file, List<String> header, Prefix prefix) throws PrefixMismatch {
+        long length = prefix.length();
+        long expectedChecksum = prefix.checksum();
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -181,16 +214,17 @@ public final class CsvWriter implements Closeable {
     }
 
     private void writeLine(String s) {
-        byte[] bytes = (s + "\n").getBytes(StandardCharsets.UTF_8);
         if (stream != null) {
             try {
-                stream.write(bytes);
+                stream.write(s);
+                stream.write('\n');
                 stream.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write CSV row: " + IoMessages.reason(e), e);
             }
             return;
         }
+        byte[] bytes = (s + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {
@@ -223,6 +257,11 @@ public final class CsvWriter implements Closeable {
     /** CRC32C of those bytes. */
     public long checksum() {
         return checksum.getValue();
+    }
+
+    /** The rows written so far, as a prefix that {@link #reopen} can continue from. */
+    public Prefix prefix() {
+        return new Prefix(length, checksum.getValue());
     }
 
     /**

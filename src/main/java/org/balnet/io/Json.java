@@ -1,121 +1,205 @@
 package org.balnet.io;
 
-import java.util.Collection;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.util.JsonGeneratorDelegate;
+import com.fasterxml.jackson.jr.ob.JSON;
+import com.fasterxml.jackson.jr.ob.JacksonJrExtension;
+import com.fasterxml.jackson.jr.ob.api.ExtensionContext;
+import com.fasterxml.jackson.jr.ob.api.ReaderWriterProvider;
+import com.fasterxml.jackson.jr.ob.api.ValueWriter;
+import com.fasterxml.jackson.jr.ob.impl.JSONWriter;
+import com.fasterxml.jackson.jr.annotationsupport.JacksonAnnotationExtension;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 
 /**
- * A small JSON writer for run.json, summary.json and bench lines: maps (written in their
- * iteration order, so use LinkedHashMap), collections, arrays of double, strings, numbers,
- * booleans and null. Non-finite doubles become null, since JSON has no NaN.
+ * JSON for run.json, summary.json and bench's line, written by jackson-jr from typed records (their
+ * components in declaration order, named by {@code @JsonProperty} where the key is not the component's
+ * name), maps (in iteration order: use LinkedHashMap), collections, arrays, strings, numbers and
+ * booleans.
+ *
+ * <p>What the files have always looked like, and tools may rely on: a record component or map value
+ * that is null is left out; {@link Optional#empty()} is written as null; a non-finite number is
+ * written as null (JSON has no NaN); every number as {@link #number}. {@link #write} puts each object
+ * entry on its own line with a two-space indent per level of objects and arrays, arrays on one line.
  */
 public final class Json {
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final JSON WRITER = JSON.builder()
+            .register(JacksonAnnotationExtension.std)
+            .register(new OptionalValues())
+            .enable(JSON.Feature.WRITE_RECORD_FIELDS_IN_DECLARATION_ORDER)
+            .build();
+
     private Json() {
     }
 
-    /** Pretty-printed, two-space indent. */
+    /** Indented, ending with a newline: run.json, summary.json. */
     public static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value, 0, true);
-        return sb.append('\n').toString();
+        return write(value, new Layout()) + "\n";
     }
 
-    /** On one line, e.g. for {@code bench}. */
+    /** On one line, no spaces, e.g. for {@code bench} and the scenario hash. */
     public static String writeLine(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value, 0, false);
-        return sb.toString();
+        return write(value, null);
     }
 
-    private static void write(StringBuilder sb, Object v, int depth, boolean pretty) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof String) {
-            string(sb, (String) v);
-        } else if (v instanceof Double || v instanceof Float) {
-            double d = ((Number) v).doubleValue();
-            sb.append(Double.isFinite(d) ? number(d) : "null");
-        } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
-        } else if (v instanceof Map) {
-            Map<?, ?> m = (Map<?, ?>) v;
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                newline(sb, depth + 1, pretty);
-                string(sb, String.valueOf(e.getKey()));
-                sb.append(pretty ? ": " : ":");
-                write(sb, e.getValue(), depth + 1, pretty);
+    private static String write(Object value, PrettyPrinter layout) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = new Numbers(FACTORY.createGenerator(out))) {
+            if (layout != null) {
+                g.setPrettyPrinter(layout);
             }
-            if (!m.isEmpty()) {
-                newline(sb, depth, pretty);
-            }
-            sb.append('}');
-        } else if (v instanceof Collection) {
-            sb.append('[');
-            boolean first = true;
-            for (Object o : (Collection<?>) v) {
-                if (!first) {
-                    sb.append(pretty ? ", " : ",");
-                }
-                first = false;
-                write(sb, o, depth + 1, pretty);
-            }
-            sb.append(']');
-        } else if (v instanceof double[]) {
-            double[] a = (double[]) v;
-            sb.append('[');
-            for (int i = 0; i < a.length; i++) {
-                if (i > 0) {
-                    sb.append(pretty ? ", " : ",");
-                }
-                write(sb, a[i], depth + 1, pretty);
-            }
-            sb.append(']');
-        } else if (v instanceof Object[]) {
-            write(sb, java.util.Arrays.asList((Object[]) v), depth, pretty);
-        } else {
-            string(sb, v.toString());
+            WRITER.write(value, g);
+        } catch (IOException e) {
+            // A StringWriter does not fail; jackson-jr reports a type it cannot write as an IOException.
+            throw new UncheckedIOException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }
+        return out.toString();
     }
 
-    /** Shortest representation that reads back to the same double. */
+    /**
+     * Shortest representation that reads back to the same double; integral values below 10^15 without
+     * a decimal point ("5", not "5.0"), exponents with a small e ("1.0e-5").
+     */
     public static String number(double d) {
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             return Long.toString((long) d);
         }
-        return Double.toString(d).toLowerCase(Locale.ROOT).replace("e", "e");
+        return Double.toString(d).toLowerCase(Locale.ROOT);
     }
 
-    private static void newline(StringBuilder sb, int depth, boolean pretty) {
-        if (pretty) {
-            sb.append('\n');
-            sb.append("  ".repeat(depth));
+    /** Every double through {@link #number}, non-finite ones as null; arrays element by element. */
+    private static final class Numbers extends JsonGeneratorDelegate {
+        Numbers(JsonGenerator g) {
+            super(g, false);
         }
-    }
 
-    private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
+        @Override
+        public void writeNumber(double d) throws IOException {
+            if (Double.isFinite(d)) {
+                writeNumber(number(d));
+            } else {
+                writeNull();
             }
         }
-        sb.append('"');
+
+        @Override
+        public void writeNumber(float f) throws IOException {
+            writeNumber((double) f);
+        }
+
+        @Override
+        public void writeArray(double[] array, int offset, int length) throws IOException {
+            writeStartArray(array, length);
+            for (int i = offset; i < offset + length; i++) {
+                writeNumber(array[i]);
+            }
+            writeEndArray();
+        }
+    }
+
+    /** Objects one entry a line, indented two spaces per level of objects and arrays; arrays on one line. */
+    private static final class Layout implements PrettyPrinter {
+        private int depth;
+
+        private void newline(JsonGenerator g) throws IOException {
+            g.writeRaw('\n');
+            g.writeRaw("  ".repeat(depth));
+        }
+
+        @Override
+        public void writeRootValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw('\n');
+        }
+
+        @Override
+        public void writeStartObject(JsonGenerator g) throws IOException {
+            g.writeRaw('{');
+            depth++;
+        }
+
+        @Override
+        public void beforeObjectEntries(JsonGenerator g) throws IOException {
+            newline(g);
+        }
+
+        @Override
+        public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(',');
+            newline(g);
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+            depth--;
+            if (entries > 0) {
+                newline(g);
+            }
+            g.writeRaw('}');
+        }
+
+        @Override
+        public void writeStartArray(JsonGenerator g) throws IOException {
+            g.writeRaw('[');
+            depth++;
+        }
+
+        @Override
+        public void beforeArrayValues(JsonGenerator g) {
+            // the first value follows '[' directly
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(", ");
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int values) throws IOException {
+            depth--;
+            g.writeRaw(']');
+        }
+    }
+
+    /** {@link Optional}: its value, or null when empty (a value that is known to be missing, e.g. no interval). */
+    private static final class OptionalValues extends JacksonJrExtension {
+        private static final ValueWriter WRITER = new ValueWriter() {
+            @Override
+            public void writeValue(JSONWriter context, JsonGenerator g, Object value) throws IOException {
+                Optional<?> o = (Optional<?>) value;
+                if (o.isPresent()) {
+                    context.writeValue(o.get());
+                } else {
+                    g.writeNull();
+                }
+            }
+
+            @Override
+            public Class<?> valueType() {
+                return Optional.class;
+            }
+        };
+
+        @Override
+        protected void register(ExtensionContext ctxt) {
+            ctxt.insertProvider(new ReaderWriterProvider() {
+                @Override
+                public ValueWriter findValueWriter(JSONWriter context, Class<?> type) {
+                    return Optional.class.isAssignableFrom(type) ? WRITER : null;
+                }
+            });
+        }
     }
 }

@@ -1,7 +1,10 @@
 package org.balnet.limit;
 
+import org.balnet.io.TimeGrid;
+
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -17,6 +20,21 @@ import java.util.OptionalDouble;
  */
 public record Trajectory(List<LimitRow> rows, LimitRow end, OptionalDouble eta, double maxResidual,
                          Map<String, Object> solver) {
+    /**
+     * The row at output time t exactly, if the trajectory reached it: how simulated rows join the limit's
+     * and the closure's (the simulator and the solvers compute their times with the same
+     * {@link org.balnet.io.TimeGrid}).
+     */
+    public Optional<LimitRow> at(double t) {
+        int k = TimeGrid.indexOf(rows, LimitRow::t, t);
+        return k >= 0 ? Optional.of(rows.get(k)) : Optional.empty();
+    }
+
+    /** The last output time reached. */
+    public double lastTime() {
+        return rows.get(rows.size() - 1).t();
+    }
+
     /** True when the run reached its end time without leaving the balanced manifold. */
     public boolean balancedUntilEnd() {
         return eta.isEmpty();

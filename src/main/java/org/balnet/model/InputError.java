@@ -48,4 +48,15 @@ public enum InputError {
     public static BadInputException outOfRange(String key, Object value, String allowed) {
         return OUT_OF_RANGE.exception(key, key, value, allowed);
     }
+
+    /** {@code x} when it is a finite number above 0; otherwise NOT_FINITE or OUT_OF_RANGE for {@code key}. */
+    public static double positive(String key, double x) {
+        if (!Double.isFinite(x)) {
+            throw NOT_FINITE.exception(key, key, x);
+        }
+        if (!(x > 0)) {
+            throw outOfRange(key, x, "> 0");
+        }
+        return x;
+    }
 }

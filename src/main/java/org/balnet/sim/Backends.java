@@ -56,8 +56,7 @@ public final class Backends {
      *  default host profile and the device named by the environment, if any. */
     public static Engine create(String name, Scenario scenario, Precision precision, long seed, int threads, double h,
                                 PrintWriter log) {
-        return create(name, scenario, precision, seed, threads, h, DeviceRequest.fromEnvironment(HostProfile.defaults()),
-                log);
+        return create(name, scenario, precision, seed, threads, h, DeviceRequest.defaults(), log);
     }
 
     /**

@@ -59,7 +59,7 @@ public final class CommonMode {
             }
         }
         double[] v = obs.mean();
-        double[] fHat = obs.residual();
+        double[] fHat = obs.imbalance();
         double[] shiftOfMean = new double[2];
         if (scheme == Scheme.EXPLICIT) {
             for (int i = 0; i < 2; i++) {

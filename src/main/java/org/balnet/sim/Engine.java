@@ -6,8 +6,11 @@ import org.balnet.model.Population;
  * A backend that holds the 2n neuron states and performs the per-neuron work of a step: draw the
  * Poisson counts, update the state, accumulate the partial sums. Everything global (reductions'
  * final sums, lambda, the common shift, the scheme) is done once on the host by {@link Simulation},
- * so the backends ({@code CpuEngine}, {@code PerSynapseEngine}, {@code OpenClEngine}) are peers that
- * differ only in where the per-neuron loop runs.
+ * so the two backends, {@code CpuEngine} (Java threads) and {@code OpenClEngine} (an OpenCL device), are
+ * peers that differ only in where the per-neuron loop runs. {@code PerSynapseEngine}, the O(n^2)
+ * reference, is not a third peer but {@code CpuEngine} with one thing changed, the draw of the spike
+ * counts (one Poisson count per synapse instead of one superposed count per neuron): it extends it so
+ * that the comparison of the two isolates exactly that draw.
  *
  * <p>Random numbers come from the counter-based generator with the layout of
  * {@link org.balnet.rng.CounterRng}, so every tau-leaped backend draws the same numbers for the same

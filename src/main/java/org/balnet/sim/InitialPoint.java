@@ -1,12 +1,11 @@
 package org.balnet.sim;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.balnet.limit.BalancedPoint;
 import org.balnet.limit.LimitModel;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The initial condition of a simulation: the balanced point (m_e, m_i) of the scenario's k (solved
@@ -34,17 +33,27 @@ public record InitialPoint(BalancedPoint point, double[][] jacobian) {
         return new double[]{point.mean(Population.E), point.mean(Population.I)};
     }
 
-    /** For run.json. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("m_e", point.meanE());
-        m.put("m_i", point.meanI());
-        m.put("k_e", point.varianceE());
-        m.put("k_i", point.varianceI());
-        m.put("given", point.given());
-        m.put("residual", point.residual());
-        m.put("jv_eigenvalues", point.eigenvalues().toString());
-        m.put("zeta", point.zeta());
-        return m;
+    /**
+     * The initial point as run.json and summary.json record it.
+     *
+     * @param meanE         m_e
+     * @param meanI         m_i
+     * @param varianceE     k_e
+     * @param varianceI     k_i
+     * @param given         whether the scenario gave m (else it was solved from F(m, k) = 0)
+     * @param residualNorm  |F(m, k)|
+     * @param jvEigenvalues the eigenvalues of J_v(m, k), in words
+     * @param zeta          their largest real part
+     */
+    public record Summary(@JsonProperty("m_e") double meanE, @JsonProperty("m_i") double meanI,
+                          @JsonProperty("k_e") double varianceE, @JsonProperty("k_i") double varianceI,
+                          boolean given, @JsonProperty("residual") double residualNorm,
+                          @JsonProperty("jv_eigenvalues") String jvEigenvalues, double zeta) {
+    }
+
+    /** For run.json and summary.json. */
+    public Summary summary() {
+        return new Summary(point.meanE(), point.meanI(), point.varianceE(), point.varianceI(), point.given(),
+                point.residual(), point.eigenvalues().toString(), point.zeta());
     }
 }

@@ -7,18 +7,19 @@ import org.balnet.model.Scenario;
  * The empirical observables of the network at one time, all indexed [target][source] or [population]
  * with e = 0, i = 1:
  * means v-hat (4.1)-(4.2), variances K-hat (4.3)-(4.4), Q_{alpha beta} = n^{-1} sum_k f_{alpha beta}(u_beta^k)
- * (5.7), the balance residual F-hat_alpha = C_{alpha e} Q_{alpha e} - C_{alpha i} Q_{alpha i}, and the empirical
- * Jacobian J-hat_{alpha beta} = s_beta C_{alpha beta} n^{-1} sum_k f'_{alpha beta}(u_beta^k).
+ * (5.7), the imbalance F-hat_alpha = C_{alpha e} Q_{alpha e} - C_{alpha i} Q_{alpha i} (the empirical F of the
+ * balance condition F = 0, as the limit's {@code LimitModel.Evaluation#imbalance}), and the empirical Jacobian
+ * J-hat_{alpha beta} = s_beta C_{alpha beta} n^{-1} sum_k f'_{alpha beta}(u_beta^k).
  *
  * @param step     steps taken
  * @param time     simulated time
  * @param mean     v-hat
  * @param variance K-hat
  * @param q        Q
- * @param residual F-hat
+ * @param imbalance F-hat
  * @param jacobian J-hat
  */
-public record Observables(long step, double time, double[] mean, double[] variance, double[][] q, double[] residual,
+public record Observables(long step, double time, double[] mean, double[] variance, double[][] q, double[] imbalance,
                           double[][] jacobian) {
 
     /** Computes the observables from the population sums, which were shifted by {@code centre}. */
@@ -41,28 +42,28 @@ public record Observables(long step, double time, double[] mean, double[] varian
                         * s.slope[alpha.index()] * inv;
             }
         }
-        double[] residual = new double[2];
+        double[] imbalance = new double[2];
         for (Population alpha : Population.values()) {
-            residual[alpha.index()] = scenario.coupling(alpha, Population.E) * q[alpha.index()][0]
+            imbalance[alpha.index()] = scenario.coupling(alpha, Population.E) * q[alpha.index()][0]
                     - scenario.coupling(alpha, Population.I) * q[alpha.index()][1];
         }
-        return new Observables(step, time, mean, variance, q, residual, jac);
+        return new Observables(step, time, mean, variance, q, imbalance, jac);
     }
 
     /**
      * Relative imbalance |F-hat_alpha| / (C_{alpha e} Q_{alpha e} + C_{alpha i} Q_{alpha i}): 0 when excitation
      * and inhibition cancel exactly, 1 when one of them is absent.
      */
-    public double imbalance(Scenario scenario, Population alpha) {
+    public double relativeImbalance(Scenario scenario, Population alpha) {
         int a = alpha.index();
         double input = scenario.coupling(alpha, Population.E) * q[a][0] + scenario.coupling(alpha, Population.I) * q[a][1];
-        return Math.abs(residual[a]) / input;
+        return Math.abs(imbalance[a]) / input;
     }
 
     /** True when every observable is a finite number. */
     public boolean isFinite() {
         for (int a = 0; a < 2; a++) {
-            if (!Double.isFinite(mean[a]) || !Double.isFinite(variance[a]) || !Double.isFinite(residual[a])) {
+            if (!Double.isFinite(mean[a]) || !Double.isFinite(variance[a]) || !Double.isFinite(imbalance[a])) {
                 return false;
             }
             for (int b = 0; b < 2; b++) {

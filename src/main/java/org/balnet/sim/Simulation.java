@@ -107,13 +107,13 @@ public final class Simulation implements AutoCloseable {
                             + "v_i = %.4g)", o.time(), zeta, o.mean()[0], o.mean()[1]));
         }
         for (Population alpha : Population.values()) {
-            double r = o.imbalance(scenario, alpha);
+            double r = o.relativeImbalance(scenario, alpha);
             if (r > imbalanceLimit) {
                 return Optional.of(String.format(Locale.ROOT,
                         "the network left the balanced state at t = %s: population %s has relative imbalance "
                                 + "|F_%s| / input = %.3g > %s (F_%s = %.4g, v_%s = %.4g)",
                         o.time(), alpha.label, alpha.label, r, imbalanceLimit, alpha.label,
-                        o.residual()[alpha.index()], alpha.label, o.mean()[alpha.index()]));
+                        o.imbalance()[alpha.index()], alpha.label, o.mean()[alpha.index()]));
             }
         }
         if (scheme == Scheme.EXPLICIT && !engine.eventDriven()) {

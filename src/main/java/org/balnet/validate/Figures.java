@@ -3,6 +3,7 @@ package org.balnet.validate;
 import org.balnet.limit.LimitRow;
 import org.balnet.limit.Trajectory;
 import org.balnet.model.Population;
+import org.balnet.sim.TrajectoryRow;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -85,32 +86,29 @@ public final class Figures {
      * @param limit    the limit (Lemma 4.2)
      * @param closure  the Gaussian closure at the run's n
      */
-    public static Figure trajectories(String heading, SimulatedRun run, Trajectory limit, Trajectory closure) {
+    public static Figure trajectories(String heading, Replica run, Trajectory limit, Trajectory closure) {
         List<XYChart> panels = new ArrayList<>();
         String sim = String.format(Locale.ROOT, "simulation, n = %s (seed %d)", count(run.n()), run.seed());
         String clo = String.format(Locale.ROOT, "closure, n = %s", count(run.n()));
         double[] tl = column(limit, LimitRow::t);
         double[] tc = column(closure, LimitRow::t);
         Object[][] spec = {
-                {"K\u1d62\u207f(t) vs K\u1d62(t)", "K\u1d62 (variance of u\u1d62)", run.varianceI(), Population.I,
-                        Boolean.FALSE},
-                {"K\u2091\u207f(t) vs K\u2091(t)", "K\u2091 (variance of u\u2091)", run.varianceE(), Population.E,
-                        Boolean.FALSE},
-                {"v\u1d62\u207f(t) vs v\u0304\u1d62(t)", "v\u1d62 (mean of u\u1d62)", run.meanI(), Population.I,
-                        Boolean.TRUE},
-                {"v\u2091\u207f(t) vs v\u0304\u2091(t)", "v\u2091 (mean of u\u2091)", run.meanE(), Population.E,
-                        Boolean.TRUE}};
+                {"K\u1d62\u207f(t) vs K\u1d62(t)", "K\u1d62 (variance of u\u1d62)", Population.I, Boolean.FALSE},
+                {"K\u2091\u207f(t) vs K\u2091(t)", "K\u2091 (variance of u\u2091)", Population.E, Boolean.FALSE},
+                {"v\u1d62\u207f(t) vs v\u0304\u1d62(t)", "v\u1d62 (mean of u\u1d62)", Population.I, Boolean.TRUE},
+                {"v\u2091\u207f(t) vs v\u0304\u2091(t)", "v\u2091 (mean of u\u2091)", Population.E, Boolean.TRUE}};
         for (Object[] p : spec) {
-            Population pop = (Population) p[3];
-            boolean mean = (Boolean) p[4];
+            Population pop = (Population) p[2];
+            boolean mean = (Boolean) p[3];
+            double[] simulated = run.column(r -> mean ? r.mean(pop) : r.variance(pop));
             XYChart c = chart(heading + ": " + p[0], "t (units of \u03c4)", (String) p[1]);
             c.getStyler().setLegendPosition(mean ? Styler.LegendPosition.InsideSE : Styler.LegendPosition.InsideNE);
             // limit and closure first, the simulation on top: its noise is the data, the curves are predictions
             line(c, "limit (Lemma 4.2)", tl, column(limit, r -> mean ? r.mean(pop) : r.variance(pop)), LIMIT, 2.2f,
                     false);
             line(c, clo, tc, column(closure, r -> mean ? r.mean(pop) : r.variance(pop)), CLOSURE, 2.2f, false);
-            line(c, sim, run.time(), (double[]) p[2], SIMULATION, 1.1f, false);
-            avoidDataAlignedTicks(c, tl[tl.length - 1] / Math.PI, ((double[]) p[2])[0]);
+            line(c, sim, run.column(TrajectoryRow::t), simulated, SIMULATION, 1.1f, false);
+            avoidDataAlignedTicks(c, tl[tl.length - 1] / Math.PI, simulated[0]);
             panels.add(c);
         }
         return new Figure(panels, 2, PANEL_WIDTH, PANEL_HEIGHT);

@@ -30,6 +30,11 @@ public final class PowerLawFit {
      * @param method    how the interval was computed, in words
      */
     public record Fit(double slope, double intercept, double low, double high, String method) {
+        /** [low, high], or empty when the fit has no interval (NaN bounds: too few sizes or replicas). */
+        public java.util.Optional<java.util.List<Double>> interval() {
+            return Double.isNaN(low) ? java.util.Optional.empty() : java.util.Optional.of(java.util.List.of(low, high));
+        }
+
         public boolean contains(double p) {
             return low <= p && p <= high;
         }

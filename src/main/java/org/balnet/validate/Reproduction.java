@@ -10,11 +10,14 @@ import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
+import org.balnet.sim.TrajectoryRow;
+import org.balnet.sim.opencl.DeviceRequest;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
@@ -51,10 +54,13 @@ public final class Reproduction {
      * @param replicas runs per scenario (the first is the one drawn)
      * @param baseSeed seed the replicas' keys derive from
      * @param backend  backend name
+     * @param precision state precision
+     * @param devices  the OpenCL device and host profile (for backends opencl and auto)
      * @param threads  engine threads
      * @param alpha    family-wise alpha of the Gaussianity checks
      */
-    public record Config(long n, int replicas, long baseSeed, String backend, int threads, double alpha) {
+    public record Config(long n, int replicas, long baseSeed, String backend, Precision precision,
+                         DeviceRequest devices, int threads, double alpha) {
     }
 
     /**
@@ -65,14 +71,14 @@ public final class Reproduction {
      * @param expected      reference values of the limit
      * @param limit         the limit
      * @param closure       the closure at n
-     * @param runs          the replicas
+     * @param replicas      the replicas
      * @param limitError    e(t) against the limit, mean over replicas, at each record time
      * @param closureError  e(t) against the closure, mean over replicas
      * @param gaussian      Gaussianity at T, per replica and population
      * @param checks        this scenario's checks
      */
     public record ScenarioResult(Scenario scenario, InitialPoint initial, ExpectedLimit expected, Trajectory limit,
-                                 Trajectory closure, List<SimulatedRun> runs, double[] limitError,
+                                 Trajectory closure, List<Replica> replicas, double[] limitError,
                                  double[] closureError, List<Validation.GaussianCheck> gaussian, List<Check> checks) {
     }
 
@@ -109,15 +115,15 @@ public final class Reproduction {
             Trajectory limit = new LimitSolver(model).solve(initial.point(), T_END, RECORD_EVERY);
             Trajectory closure = new GaussianClosure(model, c.n()).solve(initial.point(), T_END, RECORD_EVERY);
             long lastRow = Math.round(T_END / RECORD_EVERY);
-            List<SimulatedRun> runs = new ArrayList<>();
+            List<Replica> runs = new ArrayList<>();
             List<Validation.GaussianCheck> gaussian = new ArrayList<>();
             for (int r = 0; r < c.replicas(); r++) {
                 long seed = ReplicaSeeds.of(c.baseSeed(), c.n(), r);
                 Scenario s = base.withRun(new Scenario.RunSettings(T_END, OptionalDouble.empty(), RECORD_EVERY, seed,
                         base.run().scheme()));
-                SimulatedRun run = ReplicaRunner.run(new ReplicaRunner.Spec(s, initial, c.backend(), Precision.FP64,
+                Replica run = Replica.simulate(new Replica.Spec(s, initial, c.backend(), c.precision(), c.devices(),
                         c.threads(), org.balnet.sim.Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{lastRow}), r,
-                        results.isEmpty() && r == 0 ? log : ReplicaRunner.QUIET);
+                        results.isEmpty() && r == 0 ? log : Replica.QUIET);
                 runs.add(run);
                 for (StateHistogram h : run.histograms()) {
                     double sd = Math.sqrt(h.sampleVariance());
@@ -139,16 +145,19 @@ public final class Reproduction {
         return new Result(c, List.copyOf(results), (System.nanoTime() - started) * 1e-9);
     }
 
-    /** e(t) averaged over the replicas that reached t. */
-    static double[] meanError(List<SimulatedRun> runs, Trajectory reference) {
+    /** e(t) at each of the reference's times, averaged over the replicas that reached t. */
+    static double[] meanError(List<Replica> runs, Trajectory reference) {
         int rows = reference.rows().size();
         double[] sum = new double[rows];
         int[] count = new int[rows];
-        for (SimulatedRun run : runs) {
-            for (int k = 0; k < Math.min(rows, run.rows()); k++) {
-                double[] p = TheoremError.parts(run, k, reference.rows().get(k));
-                sum[k] += p[0] + p[1] + p[2] + p[3];
-                count[k]++;
+        for (int k = 0; k < rows; k++) {
+            LimitRow ref = reference.rows().get(k);
+            for (Replica run : runs) {
+                Optional<TrajectoryRow> row = run.at(ref.t());
+                if (row.isPresent()) {
+                    sum[k] += TheoremError.error(row.get(), ref);
+                    count[k]++;
+                }
             }
         }
         for (int k = 0; k < rows; k++) {
@@ -158,7 +167,7 @@ public final class Reproduction {
     }
 
     static List<Check> checks(Config c, ExpectedLimit expected, Trajectory limit, Trajectory closure,
-                              List<SimulatedRun> runs, List<Validation.GaussianCheck> gaussian, double alphaEach,
+                              List<Replica> runs, List<Validation.GaussianCheck> gaussian, double alphaEach,
                               int comparisons) {
         List<Check> checks = new ArrayList<>();
         // 1. the limit is the one the reference numbers were measured from
@@ -183,7 +192,7 @@ public final class Reproduction {
                 "validation/expected/" + expected.scenario() + ".toml, measured with balnet limit; the solver is "
                         + "accurate to about 1e-10"));
         // 2. every run completed
-        long completed = runs.stream().filter(SimulatedRun::completed).count();
+        long completed = runs.stream().filter(Replica::completed).count();
         checks.add(new Check("every run reached T = 5 in the balanced state", completed + " of " + runs.size(),
                 "all " + runs.size(), completed == runs.size(), "the paper's runs stay balanced to T = 5"));
         // 3. the closure beats the limit after the initial layer
@@ -191,13 +200,16 @@ public final class Reproduction {
         double[] supC = new double[runs.size()];
         double[] offset = new double[runs.size()];
         for (int r = 0; r < runs.size(); r++) {
-            SimulatedRun run = runs.get(r);
+            Replica run = runs.get(r);
             supL[r] = TheoremError.sup(run, limit, CLOSURE_FROM, T_END).value();
             supC[r] = TheoremError.sup(run, closure, CLOSURE_FROM, T_END).value();
             double m = 0;
-            for (int k = 0; k < Math.min(run.rows(), limit.rows().size()); k++) {
-                double[] p = TheoremError.parts(run, k, limit.rows().get(k));
-                m = Math.max(m, p[0] + p[1]);
+            for (TrajectoryRow row : run.rows()) {
+                Optional<LimitRow> ref = limit.at(row.t());
+                if (ref.isPresent()) {
+                    double[] p = TheoremError.parts(row, ref.get());
+                    m = Math.max(m, p[0] + p[1]);
+                }
             }
             offset[r] = m;
         }

@@ -1,7 +1,9 @@
 package org.balnet.validate;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
- * Mean and spread of a set of replica values.
+ * Mean and spread of a set of replica values (summary.json lists them without the count).
  *
  * @param mean  arithmetic mean
  * @param sd    sample standard deviation (n - 1 in the denominator; NaN for one value)
@@ -9,7 +11,7 @@ package org.balnet.validate;
  * @param max   largest value
  * @param count number of values
  */
-public record Spread(double mean, double sd, double min, double max, int count) {
+public record Spread(double mean, double sd, double min, double max, @JsonIgnore int count) {
     public static Spread of(double[] values) {
         int k = values.length;
         if (k == 0) {

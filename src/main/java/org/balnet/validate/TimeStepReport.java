@@ -1,8 +1,11 @@
 package org.balnet.validate;
 
 import org.balnet.io.AtomicFiles;
+import org.balnet.io.CsvWriter;
 import org.balnet.io.Json;
+import org.balnet.io.Versions;
 import org.balnet.model.Scheme;
+import org.balnet.sim.TrajectoryRow;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
@@ -55,11 +58,11 @@ public final class TimeStepReport {
     }
 
     /** Writes every file into {@code dir} (which exists); returns them. */
-    public static List<Path> write(TimeStepStudy.Result r, Path dir, String commandLine, Map<String, Object> versions) {
+    public static List<Path> write(TimeStepStudy.Result r, Path dir, String commandLine, Versions versions) {
         List<Path> files = new ArrayList<>();
-        files.add(ValidationReport.csv(dir.resolve(STUDY_CSV), STUDY_COLUMNS, studyRows(r)));
-        files.add(ValidationReport.csv(dir.resolve(RUNS_CSV), RUN_COLUMNS, runRows(r)));
-        files.add(ValidationReport.csv(dir.resolve(DIFFERENCE_CSV), DIFFERENCE_COLUMNS, differenceRows(r)));
+        files.add(CsvWriter.writeTable(dir.resolve(STUDY_CSV), STUDY_COLUMNS, studyRows(r)));
+        files.add(CsvWriter.writeTable(dir.resolve(RUNS_CSV), RUN_COLUMNS, runRows(r)));
+        files.add(CsvWriter.writeTable(dir.resolve(DIFFERENCE_CSV), DIFFERENCE_COLUMNS, differenceRows(r)));
         List<String> figures = new ArrayList<>();
         for (TimeStepStudy.SizeResult s : r.sizes()) {
             String base = "dt-bias-n" + s.n();
@@ -101,13 +104,13 @@ public final class TimeStepReport {
     static List<double[]> runRows(TimeStepStudy.Result r) {
         List<double[]> rows = new ArrayList<>();
         for (TimeStepStudy.SizeResult s : r.sizes()) {
-            for (SimulatedRun run : s.exact()) {
-                rows.add(new double[]{s.n(), 1, Double.NaN, 0, run.replica(), run.seed(), run.completed() ? 0 : 1,
+            for (Replica run : s.exact()) {
+                rows.add(new double[]{s.n(), 1, Double.NaN, 0, run.index(), run.seed(), run.completed() ? 0 : 1,
                         run.wallSeconds(), run.steps()});
             }
             for (TimeStepStudy.StepResult st : s.steps()) {
-                for (SimulatedRun run : st.runs()) {
-                    rows.add(new double[]{s.n(), 0, st.scheme().ordinal(), st.h(), run.replica(), run.seed(),
+                for (Replica run : st.runs()) {
+                    rows.add(new double[]{s.n(), 0, st.scheme().ordinal(), st.h(), run.index(), run.seed(),
                             run.completed() ? 0 : 1, run.wallSeconds(), run.steps()});
                 }
             }
@@ -118,14 +121,14 @@ public final class TimeStepReport {
     static List<double[]> differenceRows(TimeStepStudy.Result r) {
         List<double[]> rows = new ArrayList<>();
         for (TimeStepStudy.SizeResult s : r.sizes()) {
-            List<SimulatedRun> exact = s.exact().stream().filter(SimulatedRun::completed).toList();
+            List<Replica> exact = s.exact().stream().filter(Replica::completed).toList();
             for (TimeStepStudy.StepResult st : s.steps()) {
-                List<SimulatedRun> done = st.runs().stream().filter(SimulatedRun::completed).toList();
+                List<Replica> done = st.runs().stream().filter(Replica::completed).toList();
                 if (done.isEmpty() || exact.isEmpty()) {
                     continue;
                 }
                 double[][] d = difference(exact, done);
-                double[] t = exact.get(0).time();
+                double[] t = exact.get(0).column(TrajectoryRow::t);
                 for (int k = 0; k < d[0].length; k++) {
                     rows.add(new double[]{s.n(), st.scheme().ordinal(), st.h(), t[k], d[0][k], d[1][k], d[2][k],
                             d[3][k]});
@@ -136,9 +139,9 @@ public final class TimeStepReport {
     }
 
     /** Mean over {@code runs} minus mean over {@code exact}, [v_e, v_i, K_e, K_i][row]. */
-    static double[][] difference(List<SimulatedRun> exact, List<SimulatedRun> runs) {
-        int rows = Math.min(exact.stream().mapToInt(SimulatedRun::rows).min().orElse(0),
-                runs.stream().mapToInt(SimulatedRun::rows).min().orElse(0));
+    static double[][] difference(List<Replica> exact, List<Replica> runs) {
+        int rows = Math.min(exact.stream().mapToInt(x -> x.rows().size()).min().orElse(0),
+                runs.stream().mapToInt(x -> x.rows().size()).min().orElse(0));
         double[][] a = TimeStepStudy.means(runs, rows, null);
         double[][] b = TimeStepStudy.means(exact, rows, null);
         for (int q = 0; q < 4; q++) {
@@ -204,19 +207,19 @@ public final class TimeStepReport {
     static Figure differenceFigure(TimeStepStudy.Result r, TimeStepStudy.SizeResult s) {
         TimeStepStudy.Config c = r.config();
         Scheme scheme = c.schemes().get(0);
-        List<SimulatedRun> exact = s.exact().stream().filter(SimulatedRun::completed).toList();
+        List<Replica> exact = s.exact().stream().filter(Replica::completed).toList();
         XYChart chart = Figures.chart(String.format(Locale.ROOT, "%s, n = %s, %s: mean v\u0302\u2091(h) - mean "
                         + "v\u0302\u2091(exact)", c.scenario().name(), Figures.count(s.n()), scheme.key),
                 "t (units of \u03c4)", "difference of replica means");
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         int i = 0;
         for (TimeStepStudy.StepResult st : s.steps()) {
-            List<SimulatedRun> done = st.runs().stream().filter(SimulatedRun::completed).toList();
+            List<Replica> done = st.runs().stream().filter(Replica::completed).toList();
             if (st.scheme() != scheme || done.isEmpty() || exact.isEmpty()) {
                 continue;
             }
             double[][] d = difference(exact, done);
-            double[] t = java.util.Arrays.copyOf(exact.get(0).time(), d[0].length);
+            double[] t = java.util.Arrays.copyOf(exact.get(0).column(TrajectoryRow::t), d[0].length);
             float shade = (float) i / Math.max(1, c.steps().length - 1);
             Figures.line(chart, "h = " + Validation.fmt(st.h()), t, d[0],
                     new Color(0.12f + 0.6f * shade, 0.47f + 0.3f * shade, 0.71f + 0.2f * shade), 1.3f, false);
@@ -250,7 +253,7 @@ public final class TimeStepReport {
         return m;
     }
 
-    static Map<String, Object> summary(TimeStepStudy.Result r, String commandLine, Map<String, Object> versions) {
+    static Map<String, Object> summary(TimeStepStudy.Result r, String commandLine, Versions versions) {
         TimeStepStudy.Config c = r.config();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("command", "validate");
@@ -290,15 +293,15 @@ public final class TimeStepReport {
         m.put("share", c.share());
         m.put("resamples", TimeStepStudy.RESAMPLES);
         m.put("noise_quantile", TimeStepStudy.NOISE_QUANTILE);
-        m.put("initial_point", r.initial().toMap());
+        m.put("initial_point", r.initial().summary());
         List<Object> perN = new ArrayList<>();
         for (TimeStepStudy.SizeResult s : r.sizes()) {
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("n", s.n());
             p.put("exact_replicas", s.exact().size());
             p.put("exact_completed", s.exactCompleted());
-            p.put("finite_n_error", ValidationReport.spread(s.limitError()));
-            p.put("finite_n_error_closure", ValidationReport.spread(s.closureError()));
+            p.put("finite_n_error", s.limitError());
+            p.put("finite_n_error_closure", s.closureError());
             List<Object> steps = new ArrayList<>();
             for (TimeStepStudy.StepResult st : s.steps()) {
                 Map<String, Object> x = new LinkedHashMap<>();
@@ -344,7 +347,7 @@ public final class TimeStepReport {
         m.put("per_n", perN);
         List<Object> checks = new ArrayList<>();
         for (Check k : r.checks()) {
-            checks.add(k.toMap());
+            checks.add(k);
         }
         m.put("checks", checks);
         m.put("versions", versions);
@@ -360,8 +363,7 @@ public final class TimeStepReport {
                 m.high(), m.noise());
     }
 
-    static String markdown(TimeStepStudy.Result r, String commandLine, Map<String, Object> versions,
-                           List<String> figures) {
+    static String markdown(TimeStepStudy.Result r, String commandLine, Versions versions, List<String> figures) {
         TimeStepStudy.Config c = r.config();
         StringBuilder md = new StringBuilder();
         md.append("# balnet validate --dt-study: ").append(c.scenario().name()).append("\n\n");
@@ -378,7 +380,7 @@ public final class TimeStepReport {
         md.append(String.format(Locale.ROOT, "- T = %s, compared every %s; window [%s, %s]%n", Validation.fmt(c.tEnd()),
                 Validation.fmt(c.recordEvery()), Validation.fmt(c.from()), Validation.fmt(r.limitUntil())));
         md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s%n%n",
-                ValidationReport.versionsText(versions), r.wallSeconds()));
+                versions.text(), r.wallSeconds()));
         md.append("The bias B(h) of a scheme at step h is the supremum over the record times of the distance between "
                 + "the replica means of the tau-leaped runs and those of the exact runs: B_v for (v̂_e, v̂_i), B_K for "
                 + "(K̂_e, K̂_i), B for all four (the norm of the error (4.5)). Each value is followed by its 95% "

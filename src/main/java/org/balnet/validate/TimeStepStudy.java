@@ -6,11 +6,14 @@ import org.balnet.limit.LimitSolver;
 import org.balnet.limit.Trajectory;
 import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
+import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.model.Scheme;
 import org.balnet.sim.Backends;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
+import org.balnet.sim.TrajectoryRow;
+import org.balnet.sim.opencl.DeviceRequest;
 import org.balnet.sim.exact.ExactEngine;
 
 import java.io.PrintWriter;
@@ -72,6 +75,7 @@ public final class TimeStepStudy {
      * @param baseSeed       every replica's seed derives from it ({@link #seed})
      * @param backend        the tau-leaped backend
      * @param precision      its precision
+     * @param devices        the OpenCL device and host profile (for a tau-leaped backend opencl or auto)
      * @param threads        replicas run this many at a time (each engine single-threaded) where the backend is
      *                       a Java one, else one at a time with this many engine threads
      * @param from           start of the window [from, T]
@@ -79,8 +83,8 @@ public final class TimeStepStudy {
      * @param imbalanceLimit the simulator's departure limit
      */
     public record Config(Scenario scenario, long[] sizes, double[] steps, List<Scheme> schemes, int replicas,
-                         long baseSeed, String backend, Precision precision, int threads, double from, double share,
-                         double imbalanceLimit) {
+                         long baseSeed, String backend, Precision precision, DeviceRequest devices, int threads,
+                         double from, double share, double imbalanceLimit) {
         public double tEnd() {
             return scenario.run().tEnd();
         }
@@ -127,10 +131,10 @@ public final class TimeStepStudy {
      * @param whole       the same over [0, T]
      * @param skipped     why the step was not run (an explicit step above its stability bound), or empty
      */
-    public record StepResult(Scheme scheme, double h, List<SimulatedRun> runs, Measure[] window, Measure[] whole,
+    public record StepResult(Scheme scheme, double h, List<Replica> runs, Measure[] window, Measure[] whole,
                              String skipped) {
         public long completed() {
-            return runs.stream().filter(SimulatedRun::completed).count();
+            return runs.stream().filter(Replica::completed).count();
         }
 
         public boolean ran() {
@@ -206,10 +210,10 @@ public final class TimeStepStudy {
      * @param closureError   the same against the closure
      * @param advice         per scheme
      */
-    public record SizeResult(long n, List<SimulatedRun> exact, Trajectory closure, List<StepResult> steps,
+    public record SizeResult(long n, List<Replica> exact, Trajectory closure, List<StepResult> steps,
                              List<OrderFit> fits, Spread limitError, Spread closureError, List<Advice> advice) {
         public long exactCompleted() {
-            return exact.stream().filter(SimulatedRun::completed).count();
+            return exact.stream().filter(Replica::completed).count();
         }
 
         public OrderFit fit(Scheme scheme, String quantity) {
@@ -303,7 +307,7 @@ public final class TimeStepStudy {
                                    double limitUntil, ExecutorService pool, PrintWriter log) {
         Trajectory closure = new GaussianClosure(model, n).solve(initial.point(), c.tEnd(), c.recordEvery());
         long t0 = System.nanoTime();
-        List<SimulatedRun> exact = arm(c, n, null, Double.NaN, initial, Backends.EXACT, pool, log);
+        List<Replica> exact = arm(c, n, null, Double.NaN, initial, Backends.EXACT, pool, log);
         log.printf(Locale.ROOT, "n = %s: %d exact replicas in %.1f s%n", Figures.count(n), exact.size(),
                 (System.nanoTime() - t0) * 1e-9);
         log.flush();
@@ -311,7 +315,7 @@ public final class TimeStepStudy {
         for (Scheme scheme : c.schemes()) {
             for (double h : c.steps()) {
                 long s0 = System.nanoTime();
-                List<SimulatedRun> runs;
+                List<Replica> runs;
                 try {
                     runs = arm(c, n, scheme, h, initial, c.backend(), pool, log);
                 } catch (BadInputException e) {
@@ -332,7 +336,7 @@ public final class TimeStepStudy {
             }
         }
         Measured m = measure(c, n, exact, stepResults, c.from(), limitUntil);
-        List<SimulatedRun> exactDone = exact.stream().filter(SimulatedRun::completed).toList();
+        List<Replica> exactDone = exact.stream().filter(Replica::completed).toList();
         List<StepResult> measured = m.steps();
         List<OrderFit> fits = m.fits();
         Spread limitError = Spread.of(exactDone.stream()
@@ -354,7 +358,7 @@ public final class TimeStepStudy {
      * The replicas of one arm, in replica order; the exact arm when scheme is null. Replica r starts from the
      * exact arm's initial state of replica r.
      */
-    private static List<SimulatedRun> arm(Config c, long n, Scheme scheme, double h, InitialPoint initial,
+    private static List<Replica> arm(Config c, long n, Scheme scheme, double h, InitialPoint initial,
                                           String backend, ExecutorService pool, PrintWriter log) {
         int count = c.replicas();
         double[] mean = initial.mean();
@@ -368,17 +372,17 @@ public final class TimeStepStudy {
         Backends.step(backend, first, initial.jacobian());
         boolean parallel = Backends.isEventDriven(backend) || backend.equals("cpu") || backend.equals("per-synapse");
         int engineThreads = parallel ? 1 : c.threads();
-        List<Future<SimulatedRun>> futures = new ArrayList<>();
-        List<SimulatedRun> runs = new ArrayList<>();
+        List<Future<Replica>> futures = new ArrayList<>();
+        List<Replica> runs = new ArrayList<>();
         for (int r = 0; r < count; r++) {
             long seed = seed(c.baseSeed(), n, scheme, h, r);
             Scenario s = first.withRun(new Scenario.RunSettings(rs.tEnd(), first.run().dt(), rs.recordEvery(), seed,
                     first.run().scheme()));
             long pairSeed = seed(c.baseSeed(), n, null, Double.NaN, r);
             int replica = r;
-            PrintWriter replicaLog = r == 0 ? log : ReplicaRunner.QUIET;
-            java.util.concurrent.Callable<SimulatedRun> task = () -> ReplicaRunner.run(new ReplicaRunner.Spec(s,
-                    initial, backend, c.precision(), engineThreads, c.imbalanceLimit(), new long[0],
+            PrintWriter replicaLog = r == 0 ? log : Replica.QUIET;
+            java.util.concurrent.Callable<Replica> task = () -> Replica.simulate(new Replica.Spec(s, initial,
+                    backend, c.precision(), c.devices(), engineThreads, c.imbalanceLimit(), new long[0],
                     ExactEngine.initialState(pairSeed, (int) n, mean, variance)), replica, replicaLog);
             if (parallel) {
                 futures.add(pool.submit(task));
@@ -392,7 +396,7 @@ public final class TimeStepStudy {
                 }
             }
         }
-        for (Future<SimulatedRun> f : futures) {
+        for (Future<Replica> f : futures) {
             try {
                 runs.add(f.get());
             } catch (InterruptedException e) {
@@ -412,7 +416,7 @@ public final class TimeStepStudy {
      * The replica means of v_e, v_i, K_e, K_i per row, [quantity][row], over the completed replicas (weights:
      * how many times each is drawn, by position in the list; null for once each).
      */
-    static double[][] means(List<SimulatedRun> runs, int rows, int[] weights) {
+    static double[][] means(List<Replica> runs, int rows, int[] weights) {
         double[][] m = new double[4][rows];
         double total = 0;
         for (int r = 0; r < runs.size(); r++) {
@@ -421,12 +425,13 @@ public final class TimeStepStudy {
                 continue;
             }
             total += w;
-            SimulatedRun run = runs.get(r);
+            List<TrajectoryRow> run = runs.get(r).rows();
             for (int k = 0; k < rows; k++) {
-                m[0][k] += w * run.meanE()[k];
-                m[1][k] += w * run.meanI()[k];
-                m[2][k] += w * run.varianceE()[k];
-                m[3][k] += w * run.varianceI()[k];
+                TrajectoryRow row = run.get(k);
+                m[0][k] += w * row.mean(Population.E);
+                m[1][k] += w * row.mean(Population.I);
+                m[2][k] += w * row.variance(Population.E);
+                m[3][k] += w * row.variance(Population.I);
             }
         }
         for (double[] row : m) {
@@ -480,19 +485,19 @@ public final class TimeStepStudy {
      * The biases with their floors, over the window and over [0, T], and the fits, from one set of bootstrap
      * resamples of the pairs, shared by all steps (replica r is drawn, or not, in every arm at once).
      */
-    static Measured measure(Config c, long n, List<SimulatedRun> exact, List<StepResult> steps, double from,
+    static Measured measure(Config c, long n, List<Replica> exact, List<StepResult> steps, double from,
                             double until) {
-        int rows = exact.stream().filter(SimulatedRun::completed).mapToInt(SimulatedRun::rows).min().orElse(0);
+        int rows = exact.stream().filter(Replica::completed).mapToInt(r -> r.rows().size()).min().orElse(0);
         for (StepResult s : steps) {
-            for (SimulatedRun r : s.runs()) {
+            for (Replica r : s.runs()) {
                 if (r.completed()) {
-                    rows = Math.min(rows, r.rows());
+                    rows = Math.min(rows, r.rows().size());
                 }
             }
         }
-        boolean reference = exact.stream().anyMatch(SimulatedRun::completed);
-        double[] time = reference ? Arrays.copyOf(exact.stream().filter(SimulatedRun::completed).findFirst()
-                .orElseThrow().time(), rows) : new double[0];
+        boolean reference = exact.stream().anyMatch(Replica::completed);
+        double[] time = reference ? Arrays.copyOf(exact.stream().filter(Replica::completed).findFirst()
+                .orElseThrow().column(TrajectoryRow::t), rows) : new double[0];
         int[][] windows = {window(time, from, until), window(time, 0, until)};
         double[][] exactMean = means(exact, rows, null);
         List<double[][]> stepMeans = new ArrayList<>();

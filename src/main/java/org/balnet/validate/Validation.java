@@ -9,6 +9,7 @@ import org.balnet.limit.Trajectory;
 import org.balnet.model.Scenario;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
+import org.balnet.sim.opencl.DeviceRequest;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -35,8 +36,9 @@ public final class Validation {
      */
     public static final double SLOPE_LOW = -0.75;
     public static final double SLOPE_HIGH = -0.3;
-    /** Confidence level of the slope intervals. */
-    public static final double CONFIDENCE = 0.95;
+    /** Confidence level of the slope intervals, in percent (for the words) and as a probability. */
+    public static final int CONFIDENCE_PERCENT = 95;
+    public static final double CONFIDENCE = CONFIDENCE_PERCENT / 100.0;
     /** Family-wise alpha of the Gaussianity checks (Bonferroni-divided over all histograms). */
     public static final double DEFAULT_ALPHA = 0.01;
     /** Default start of the error window, in units of time: see validation/README.md, "Error window". */
@@ -52,6 +54,7 @@ public final class Validation {
      * @param baseSeed       the seed every replica's key derives from ({@link ReplicaSeeds})
      * @param backend        backend name
      * @param precision      state precision
+     * @param devices        the OpenCL device and host profile (for backends opencl and auto)
      * @param threads        engine threads
      * @param from           start of the error window (the window is [from, T])
      * @param histogramTimes times at which to test Gaussianity (multiples of record_every in (0, T])
@@ -59,7 +62,7 @@ public final class Validation {
      * @param imbalanceLimit relative imbalance at which a run stops
      */
     public record Config(Scenario scenario, long[] sizes, int replicas, long baseSeed, String backend,
-                         Precision precision, int threads, double from, double[] histogramTimes, double alpha,
+                         Precision precision, DeviceRequest devices, int threads, double from, double[] histogramTimes, double alpha,
                          double imbalanceLimit) {
         public double tEnd() {
             return scenario.run().tEnd();
@@ -69,13 +72,13 @@ public final class Validation {
     /**
      * One replica and its errors.
      *
-     * @param run          the simulated replica
+     * @param replica      the simulated replica
      * @param limit        sup over [from, T] (or [from, eta)) against the limit
      * @param closure      sup over [from, T] against the closure at the run's n
      * @param limitWhole   sup over [0, T] against the limit (Theorem 4.1's window)
      * @param closureWhole sup over [0, T] against the closure
      */
-    public record RunResult(SimulatedRun run, TheoremError.Sup limit, TheoremError.Sup closure,
+    public record ReplicaResult(Replica replica, TheoremError.Sup limit, TheoremError.Sup closure,
                             TheoremError.Sup limitWhole, TheoremError.Sup closureWhole) {
     }
 
@@ -84,24 +87,24 @@ public final class Validation {
      *
      * @param n            neurons per population
      * @param closure      the closure's trajectory at this n
-     * @param runs         the replicas
+     * @param replicas     the replicas
      * @param limitError   spread over replicas of the windowed sup against the limit
      * @param closureError spread of the windowed sup against the closure
      * @param limitWhole   spread of the sup over [0, T] against the limit
      * @param closureWhole spread of the sup over [0, T] against the closure
      */
-    public record SizeResult(long n, Trajectory closure, List<RunResult> runs, Spread limitError,
+    public record SizeResult(long n, Trajectory closure, List<ReplicaResult> replicas, Spread limitError,
                              Spread closureError, Spread limitWhole, Spread closureWhole) {
         public double[] limitErrors() {
-            return runs.stream().mapToDouble(r -> r.limit().value()).toArray();
+            return replicas.stream().mapToDouble(r -> r.limit().value()).toArray();
         }
 
         public double[] closureErrors() {
-            return runs.stream().mapToDouble(r -> r.closure().value()).toArray();
+            return replicas.stream().mapToDouble(r -> r.closure().value()).toArray();
         }
 
         public long completed() {
-            return runs.stream().filter(r -> r.run().completed()).count();
+            return replicas.stream().filter(r -> r.replica().completed()).count();
         }
     }
 
@@ -183,15 +186,15 @@ public final class Validation {
         List<GaussianCheck> gaussian = new ArrayList<>();
         for (long n : c.sizes()) {
             Trajectory closure = new GaussianClosure(model, n).solve(initial.point(), tEnd, every);
-            List<RunResult> runs = new ArrayList<>();
+            List<ReplicaResult> runs = new ArrayList<>();
             for (int r = 0; r < c.replicas(); r++) {
                 long seed = ReplicaSeeds.of(c.baseSeed(), n, r);
                 Scenario.RunSettings rs = base.run();
                 Scenario s = base.withN(n).withRun(new Scenario.RunSettings(tEnd, rs.dt(), every, seed, rs.scheme()));
-                SimulatedRun run = ReplicaRunner.run(new ReplicaRunner.Spec(s, initial, c.backend(), c.precision(),
+                Replica run = Replica.simulate(new Replica.Spec(s, initial, c.backend(), c.precision(), c.devices(),
                         c.threads(), c.imbalanceLimit(), histogramRows), r,
-                        sizes.isEmpty() && r == 0 ? log : ReplicaRunner.QUIET);
-                RunResult rr = new RunResult(run,
+                        sizes.isEmpty() && r == 0 ? log : Replica.QUIET);
+                ReplicaResult rr = new ReplicaResult(run,
                         TheoremError.sup(run, limit, c.from(), limitUntil),
                         TheoremError.sup(run, closure, c.from(), tEnd),
                         TheoremError.sup(run, limit, 0, limitUntil),
@@ -291,7 +294,8 @@ public final class Validation {
         if (Double.isNaN(f.low())) {
             return String.format(Locale.ROOT, "%.3f", f.slope());
         }
-        return String.format(Locale.ROOT, "%.3f, 95%% CI [%.3f, %.3f]", f.slope(), f.low(), f.high());
+        return String.format(Locale.ROOT, "%.3f, %d%% CI [%.3f, %.3f]", f.slope(), CONFIDENCE_PERCENT, f.low(),
+                f.high());
     }
 
     static String fmt(double x) {

@@ -3,15 +3,14 @@ package org.balnet.validate;
 import org.balnet.io.AtomicFiles;
 import org.balnet.io.CsvWriter;
 import org.balnet.io.Json;
+import org.balnet.io.Versions;
 import org.balnet.limit.LimitRow;
 import org.balnet.model.Population;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Writes what {@link Validation} measured: {@code convergence.csv} (one row per n), {@code runs.csv} (one
@@ -56,7 +55,7 @@ public final class ValidationReport {
      * @param versions    balnet, Java and OS versions
      * @return the files written
      */
-    public static List<Path> write(Validation.Result r, Path dir, String commandLine, Map<String, Object> versions) {
+    public static List<Path> write(Validation.Result r, Path dir, String commandLine, Versions versions) {
         List<Path> files = new ArrayList<>();
         files.add(convergenceCsv(r, dir.resolve(CONVERGENCE_CSV)));
         files.add(runsCsv(r, dir.resolve(RUNS_CSV)));
@@ -64,33 +63,12 @@ public final class ValidationReport {
         List<String> figures = new ArrayList<>();
         files.addAll(figures(r, dir, figures));
         Path summary = dir.resolve(SUMMARY_JSON);
-        AtomicFiles.writeString(summary, Json.write(summary(r, commandLine, versions)));
+        AtomicFiles.writeString(summary, Json.write(ValidationSummary.of(r, commandLine, versions)));
         files.add(summary);
         Path report = dir.resolve(REPORT_MD);
         AtomicFiles.writeString(report, markdown(r, commandLine, versions, figures));
         files.add(report);
         return files;
-    }
-
-    /** Writes a CSV under a temporary name, then renames it. */
-    static Path csv(Path target, List<String> header, List<double[]> rows) {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".partial");
-        try (CsvWriter w = CsvWriter.create(tmp, header)) {
-            for (double[] row : rows) {
-                w.row(row);
-            }
-        }
-        try {
-            try {
-                java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-                java.nio.file.Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        }
-        return target;
     }
 
     static Path convergenceCsv(Validation.Result r, Path file) {
@@ -100,25 +78,25 @@ public final class ValidationReport {
                     .max().orElse(Double.NaN);
             double w1 = r.gaussian().stream().filter(g -> g.n() == s.n()).mapToDouble(g -> g.distance().w1())
                     .max().orElse(Double.NaN);
-            rows.add(new double[]{s.n(), s.runs().size(), s.completed(), r.config().from(), r.limitUntil(),
+            rows.add(new double[]{s.n(), s.replicas().size(), s.completed(), r.config().from(), r.limitUntil(),
                     s.limitError().mean(), s.limitError().sd(), s.limitError().min(), s.limitError().max(),
                     s.closureError().mean(), s.closureError().sd(), s.closureError().min(), s.closureError().max(),
                     s.limitWhole().mean(), s.closureWhole().mean(), ks, w1});
         }
-        return csv(file, CONVERGENCE_COLUMNS, rows);
+        return CsvWriter.writeTable(file, CONVERGENCE_COLUMNS, rows);
     }
 
     static Path runsCsv(Validation.Result r, Path file) {
         List<double[]> rows = new ArrayList<>();
         for (Validation.SizeResult s : r.sizes()) {
-            for (Validation.RunResult x : s.runs()) {
-                SimulatedRun run = x.run();
-                rows.add(new double[]{run.n(), run.replica(), run.seed(), run.completed() ? 0 : 1,
+            for (Validation.ReplicaResult x : s.replicas()) {
+                Replica run = x.replica();
+                rows.add(new double[]{run.n(), run.index(), run.seed(), run.completed() ? 0 : 1,
                         x.limit().value(), x.limit().time(), x.closure().value(), x.closure().time(),
                         x.limitWhole().value(), x.limitWhole().time(), x.closureWhole().value(), run.wallSeconds()});
             }
         }
-        return csv(file, RUN_COLUMNS, rows);
+        return CsvWriter.writeTable(file, RUN_COLUMNS, rows);
     }
 
     static Path gaussianityCsv(Validation.Result r, Path file) {
@@ -130,7 +108,7 @@ public final class ValidationReport {
                     h.sampleVariance(), d.ks(), d.ksUpper(), g.threshold(), d.w1(), d.w1Bound(), g.w1Scale(),
                     d.outside(), h.bins()});
         }
-        return csv(file, GAUSSIANITY_COLUMNS, rows);
+        return CsvWriter.writeTable(file, GAUSSIANITY_COLUMNS, rows);
     }
 
     static List<Path> figures(Validation.Result r, Path dir, List<String> names) {
@@ -147,7 +125,7 @@ public final class ValidationReport {
         names.add(CONVERGENCE_FIGURE);
         for (Validation.SizeResult s : r.sizes()) {
             String base = "trajectories-n" + s.n();
-            SimulatedRun first = s.runs().get(0).run();
+            Replica first = s.replicas().get(0).replica();
             files.addAll(Figures.trajectories(name + ", n = " + Figures.count(s.n()), first, r.limit(), s.closure())
                     .write(dir, base));
             names.add(base);
@@ -172,122 +150,14 @@ public final class ValidationReport {
         return files;
     }
 
-    static Map<String, Object> fit(PowerLawFit.Fit f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("slope", f.slope());
-        m.put("ci", Double.isNaN(f.low()) ? null : List.of(f.low(), f.high()));
-        m.put("method", f.method());
-        return m;
-    }
-
-    static Map<String, Object> spread(Spread s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mean", s.mean());
-        m.put("sd", s.sd());
-        m.put("min", s.min());
-        m.put("max", s.max());
-        return m;
-    }
-
-    static Map<String, Object> summary(Validation.Result r, String commandLine, Map<String, Object> versions) {
-        Validation.Config c = r.config();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("command", "validate");
-        m.put("command_line", commandLine);
-        m.put("passed", r.passed());
-        m.put("slope", r.limitFit().slope());
-        m.put("slope_ci", Double.isNaN(r.limitFit().low()) ? null : List.of(r.limitFit().low(), r.limitFit().high()));
-        m.put("slope_ci_method", r.limitFit().method());
-        m.put("slope_ci_ols", Double.isNaN(r.limitFitOls().low()) ? null
-                : List.of(r.limitFitOls().low(), r.limitFitOls().high()));
-        m.put("closure_slope", r.closureFit().slope());
-        m.put("closure_slope_ci", Double.isNaN(r.closureFit().low()) ? null
-                : List.of(r.closureFit().low(), r.closureFit().high()));
-        m.put("closure_slope_ci_ols", Double.isNaN(r.closureFitOls().low()) ? null
-                : List.of(r.closureFitOls().low(), r.closureFitOls().high()));
-        m.put("confidence", Validation.CONFIDENCE);
-        m.put("error", "sup over the record times in [t_from, t_to] of |K_e^n - K_e| + |K_i^n - K_i| + "
-                + "|v_e^n - v_e| + |v_i^n - v_i| (4.5), per replica");
-        Map<String, Object> window = new LinkedHashMap<>();
-        window.put("t_from", c.from());
-        window.put("t_to", r.limitUntil());
-        window.put("t_end", c.tEnd());
-        m.put("window", window);
-        m.put("scenario", c.scenario().name());
-        m.put("sizes", java.util.Arrays.stream(c.sizes()).boxed().toList());
-        m.put("replicas", c.replicas());
-        m.put("base_seed", c.baseSeed());
-        m.put("seed_rule", "ReplicaSeeds.of(base_seed, n, replica): SplitMix64 of the three; per-run seeds in runs.csv");
-        SimulatedRun any = r.sizes().get(0).runs().get(0).run();
-        m.put("backend", any.backend());
-        m.put("device", any.device());
-        m.put("precision", c.precision().key);
-        m.put("scheme", c.scenario().run().scheme().key);
-        m.put("h", any.h());
-        m.put("record_every", c.scenario().run().recordEvery());
-        m.put("initial_point", r.initial().toMap());
-        m.put("eta", r.limit().eta().isPresent() ? (Object) r.limit().eta().getAsDouble() : null);
-        List<Object> perN = new ArrayList<>();
-        for (Validation.SizeResult s : r.sizes()) {
-            Map<String, Object> p = new LinkedHashMap<>();
-            p.put("n", s.n());
-            p.put("replicas", s.runs().size());
-            p.put("completed", s.completed());
-            p.put("limit_error", spread(s.limitError()));
-            p.put("closure_error", spread(s.closureError()));
-            p.put("limit_error_whole", spread(s.limitWhole()));
-            p.put("closure_error_whole", spread(s.closureWhole()));
-            List<Object> g = new ArrayList<>();
-            for (Validation.GaussianCheck x : r.gaussian()) {
-                if (x.n() != s.n()) {
-                    continue;
-                }
-                Map<String, Object> gm = new LinkedHashMap<>();
-                gm.put("replica", x.replica());
-                gm.put("t", x.histogram().time());
-                gm.put("population", x.histogram().population().label);
-                gm.put("ks", x.distance().ks());
-                gm.put("ks_upper", x.distance().ksUpper());
-                gm.put("ks_threshold", x.threshold());
-                gm.put("w1", x.distance().w1());
-                gm.put("w1_bound", x.distance().w1Bound());
-                gm.put("w1_scale", x.w1Scale());
-                g.add(gm);
-            }
-            p.put("gaussianity", g);
-            perN.add(p);
-        }
-        m.put("per_n", perN);
-        m.put("limit_fit", fit(r.limitFit()));
-        m.put("limit_fit_ols", fit(r.limitFitOls()));
-        m.put("closure_fit", fit(r.closureFit()));
-        m.put("closure_fit_ols", fit(r.closureFitOls()));
-        Map<String, Object> gs = new LinkedHashMap<>();
-        gs.put("alpha", c.alpha());
-        gs.put("alpha_each", r.alphaEach());
-        gs.put("times", c.histogramTimes());
-        gs.put("ks_max", r.gaussian().stream().mapToDouble(g -> g.distance().ksUpper()).max().orElse(Double.NaN));
-        gs.put("w1_max", r.gaussian().stream().mapToDouble(g -> g.distance().w1()).max().orElse(Double.NaN));
-        gs.put("comparisons", r.gaussian().size());
-        m.put("gaussianity", gs);
-        List<Object> checks = new ArrayList<>();
-        for (Check k : r.checks()) {
-            checks.add(k.toMap());
-        }
-        m.put("checks", checks);
-        m.put("versions", versions);
-        m.put("wall_seconds", r.wallSeconds());
-        return m;
-    }
-
     static String g4(double x) {
         return Double.isNaN(x) ? "–" : String.format(Locale.ROOT, "%.4g", x);
     }
 
-    static String markdown(Validation.Result r, String commandLine, Map<String, Object> versions,
+    static String markdown(Validation.Result r, String commandLine, Versions versions,
                            List<String> figures) {
         Validation.Config c = r.config();
-        SimulatedRun any = r.sizes().get(0).runs().get(0).run();
+        Replica any = r.sizes().get(0).replicas().get(0).replica();
         StringBuilder md = new StringBuilder();
         md.append("# balnet validate: ").append(c.scenario().name()).append("\n\n");
         md.append(r.passed() ? "**All " + r.checks().size() + " checks pass.**"
@@ -312,7 +182,7 @@ public final class ValidationReport {
                     + "against it stop at t = %s%n", r.limit().eta().getAsDouble(), Validation.fmt(r.limitUntil())));
         }
         md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s (solving and simulating)%n%n",
-                versionsText(versions), r.wallSeconds()));
+                versions.text(), r.wallSeconds()));
 
         md.append("## Checks\n\n| check | measured | threshold | result |\n|---|---|---|---|\n");
         for (Check k : r.checks()) {
@@ -322,9 +192,10 @@ public final class ValidationReport {
         for (Check k : r.checks()) {
             md.append("- ").append(k.name()).append(": ").append(k.why()).append(".\n");
         }
-        md.append(String.format(Locale.ROOT, "%nNot a pass/fail check: n^-1/2 (slope -0.5) is %s the 95%% bootstrap "
+        md.append(String.format(Locale.ROOT, "%nNot a pass/fail check: n^-1/2 (slope %s) is %s the %d%% bootstrap "
                         + "interval of the slope against the limit, and %s that of the closure.%n%n",
-                r.limitFit().contains(Validation.THEORY_SLOPE) ? "inside" : "outside",
+                Validation.fmt(Validation.THEORY_SLOPE),
+                r.limitFit().contains(Validation.THEORY_SLOPE) ? "inside" : "outside", Validation.CONFIDENCE_PERCENT,
                 r.closureFit().contains(Validation.THEORY_SLOPE) ? "inside" : "outside"));
 
         md.append("## Error against n\n\n");
@@ -333,13 +204,14 @@ public final class ValidationReport {
                 Validation.fmt(c.from()), Validation.fmt(r.limitUntil())));
         for (Validation.SizeResult s : r.sizes()) {
             md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", Figures.count(s.n()),
-                    s.runs().size(), spreadText(s.limitError()), spreadText(s.closureError()),
+                    s.replicas().size(), spreadText(s.limitError()), spreadText(s.closureError()),
                     g4(s.limitWhole().mean()), g4(s.closureWhole().mean())));
         }
-        md.append(String.format(Locale.ROOT, "%n| fit of ln(mean error) on ln n | slope | 95%% CI, bootstrap over "
-                        + "replicas | 95%% CI, OLS t-interval |%n|---|---|---|---|%n"
+        md.append(String.format(Locale.ROOT, "%n| fit of ln(mean error) on ln n | slope | %d%% CI, bootstrap over "
+                        + "replicas | %d%% CI, OLS t-interval |%n|---|---|---|---|%n"
                         + "| against the limit | %.3f | %s | %s |%n"
-                        + "| against the closure | %.3f | %s | %s |%n%n", r.limitFit().slope(), ci(r.limitFit()),
+                        + "| against the closure | %.3f | %s | %s |%n%n", Validation.CONFIDENCE_PERCENT,
+                Validation.CONFIDENCE_PERCENT, r.limitFit().slope(), ci(r.limitFit()),
                 ci(r.limitFitOls()), r.closureFit().slope(), ci(r.closureFit()), ci(r.closureFitOls())));
         md.append("The bootstrap interval resamples replicas within each n (").append(PowerLawFit.RESAMPLES)
                 .append(" resamples); the OLS interval uses the scatter of the per-n means about the line "
@@ -382,15 +254,6 @@ public final class ValidationReport {
         md.append("## Files\n\n`convergence.csv` (one row per n), `runs.csv` (one row per replica), `gaussianity.csv` "
                 + "(one row per histogram), `summary.json`, this report, the figures.\n");
         return md.toString();
-    }
-
-    /** "balnet 0.1.0, java 17.0.15, os Linux amd64". */
-    static String versionsText(Map<String, Object> versions) {
-        StringBuilder sb = new StringBuilder();
-        for (Map.Entry<String, Object> e : versions.entrySet()) {
-            sb.append(sb.length() > 0 ? ", " : "").append(e.getKey()).append(' ').append(e.getValue());
-        }
-        return sb.toString();
     }
 
     static String sizesText(long[] sizes) {

@@ -1,6 +1,8 @@
 package org.balnet.cli;
 
-import org.balnet.sim.TrajectoryColumns;
+import org.balnet.sim.TrajectoryRow;
+import org.balnet.sim.run.RecordedRun;
+import org.balnet.sim.run.RunJson;
 import org.balnet.sim.exact.ExactEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +30,13 @@ class ExactBackendCliTest {
                 "exact", "--seed", "4", "--out", out.toString());
         assertEquals(0, r.code(), r.toString());
         assertTrue(r.out().contains("in continuous time (no time step), 20 record intervals"), r.out());
-        List<String> lines = Files.readAllLines(out.resolve(SimulateCommand.TRAJECTORY_CSV));
-        assertEquals(String.join(",", TrajectoryColumns.HEADER), lines.get(0));
+        List<String> lines = Files.readAllLines(out.resolve(RecordedRun.TRAJECTORY_CSV));
+        assertEquals(String.join(",", TrajectoryRow.COLUMNS), lines.get(0));
         assertEquals(22, lines.size(), "header and t = 0, 0.01, ..., 0.2");
         assertTrue(lines.get(21).startsWith("0.2,"), lines.get(21));
-        String json = Files.readString(out.resolve(SimulateCommand.RUN_JSON));
+        String json = Files.readString(out.resolve(RunJson.FILE));
         assertTrue(json.contains("\"backend\": \"exact\"") && json.contains("\"scheme\": \"none (event-driven)\"")
-                && json.contains("\"h\": null") && json.contains("\"spikes\": "), json);
+                && !json.contains("\"h\":") && json.contains("\"spikes\": "), json);
         r.assertNoStackTrace();
     }
 
@@ -45,7 +47,7 @@ class ExactBackendCliTest {
                 "--out", tmp.resolve("x").toString());
         assertEquals(Main.EXIT_BAD_INPUT, r.code(), r.toString());
         assertTrue(r.err().contains(option) && r.err().contains("exact"), r.err());
-        assertFalse(Files.exists(tmp.resolve("x").resolve(SimulateCommand.RUN_JSON)), "nothing written");
+        assertFalse(Files.exists(tmp.resolve("x").resolve(RunJson.FILE)), "nothing written");
         r.assertNoStackTrace();
     }
 

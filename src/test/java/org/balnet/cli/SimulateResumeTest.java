@@ -2,6 +2,8 @@ package org.balnet.cli;
 
 import org.balnet.sim.Backends;
 import org.balnet.sim.checkpoint.CheckpointStore;
+import org.balnet.sim.run.RecordedRun;
+import org.balnet.sim.run.RunJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,7 +51,7 @@ class SimulateResumeTest {
     }
 
     static byte[] trajectory(Path dir) throws IOException {
-        return Files.readAllBytes(dir.resolve(SimulateCommand.TRAJECTORY_CSV));
+        return Files.readAllBytes(dir.resolve(RecordedRun.TRAJECTORY_CSV));
     }
 
     static Path checkpoint(Path dir, long step) {
@@ -94,14 +96,14 @@ class SimulateResumeTest {
         // A crash after the checkpoint at t = 0.2: the end checkpoint never made it, rows after t = 0.2 did,
         // and the last row is half written.
         Files.delete(checkpoint(run, 25));
-        Files.writeString(run.resolve(SimulateCommand.TRAJECTORY_CSV), "0.26,-4.9", StandardOpenOption.APPEND);
+        Files.writeString(run.resolve(RecordedRun.TRAJECTORY_CSV), "0.26,-4.9", StandardOpenOption.APPEND);
 
         Cli.Result resumed = resume(run, "--t-end", "0.3");
         assertEquals(0, resumed.code(), resumed.toString());
         assertTrue(resumed.out().contains("resuming mv-6.1 from") && resumed.out().contains("t = 0.2 (step 20)"),
                 resumed.out());
         assertArrayEquals(trajectory(reference), trajectory(run), "resumed trajectory.csv");
-        String json = Files.readString(run.resolve(SimulateCommand.RUN_JSON));
+        String json = Files.readString(run.resolve(RunJson.FILE));
         assertTrue(json.contains("\"status\": \"completed\""), json);
         assertTrue(json.contains("\"resumed_from\"") && json.contains("\"step\": 20"), json);
         assertTrue(json.contains("\"precision\": \"" + precision + "\""), json);
@@ -162,7 +164,7 @@ class SimulateResumeTest {
     void aChangedTrajectoryIsRefused() throws IOException {
         Path run = tmp.resolve("run");
         assertEquals(0, simulate(run, "--t-end", "0.2", "--checkpoint-every", "0.1").code());
-        Path csv = run.resolve(SimulateCommand.TRAJECTORY_CSV);
+        Path csv = run.resolve(RecordedRun.TRAJECTORY_CSV);
         List<String> lines = new ArrayList<>(Files.readAllLines(csv));
         lines.set(3, lines.get(3).replaceFirst("^0\\.02,-", "0.02,+"));
         Files.write(csv, lines);
@@ -200,11 +202,11 @@ class SimulateResumeTest {
         Path full = Path.of("/dev/full");
         assumeTrue(Files.isWritable(full), "needs /dev/full (Linux) for a real ENOSPC");
         Path run = Files.createDirectories(tmp.resolve("run"));
-        Files.createSymbolicLink(run.resolve(SimulateCommand.TRAJECTORY_CSV), full);
+        Files.createSymbolicLink(run.resolve(RecordedRun.TRAJECTORY_CSV), full);
         Cli.Result r = simulate(run, "--t-end", "0.1", "--force");
         assertEquals(Main.EXIT_FAILURE, r.code(), r.toString());
         assertTrue(r.err().contains("No space left on device"), r.err());
-        String json = Files.readString(run.resolve(SimulateCommand.RUN_JSON));
+        String json = Files.readString(run.resolve(RunJson.FILE));
         assertTrue(json.contains("\"status\": \"failed\"") && json.contains("No space left on device"), json);
         r.assertNoStackTrace();
     }

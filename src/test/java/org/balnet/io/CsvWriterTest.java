@@ -134,7 +134,7 @@ class CsvWriterTest {
         }
         // Rows written after the checkpoint, and a partial line from a crash.
         Files.writeString(f, "2.0,3.0,4", StandardOpenOption.APPEND);
-        try (CsvWriter w = CsvWriter.reopen(f, HEADER, length, checksum)) {
+        try (CsvWriter w = CsvWriter.reopen(f, HEADER, new CsvWriter.Prefix(length, checksum))) {
             assertEquals(length, w.length());
             w.row(5, 6, 7);
             assertEquals(crc(Files.readAllBytes(f)), w.checksum(), "the checksum continues over the old prefix");
@@ -157,18 +157,18 @@ class CsvWriterTest {
         String edited = original.replace("1.0,2.0\n1.0", "1.0,2.5\n1.0");
         Files.writeString(f, edited + "9,9,9\n");
         CsvWriter.PrefixMismatch changed = assertThrows(CsvWriter.PrefixMismatch.class,
-                () -> CsvWriter.reopen(f, HEADER, length, checksum));
+                () -> CsvWriter.reopen(f, HEADER, new CsvWriter.Prefix(length, checksum)));
         assertTrue(changed.getMessage().contains("have changed"), changed.getMessage());
         assertEquals(edited + "9,9,9\n", Files.readString(f), "nothing cut");
 
         Files.writeString(f, original.substring(0, original.length() - 3));
         CsvWriter.PrefixMismatch shorter = assertThrows(CsvWriter.PrefixMismatch.class,
-                () -> CsvWriter.reopen(f, HEADER, length, checksum));
+                () -> CsvWriter.reopen(f, HEADER, new CsvWriter.Prefix(length, checksum)));
         assertTrue(shorter.getMessage().contains("fewer than"), shorter.getMessage());
 
         Files.writeString(f, original.replace("t,x,y", "t,x,z"));
         CsvWriter.PrefixMismatch header = assertThrows(CsvWriter.PrefixMismatch.class,
-                () -> CsvWriter.reopen(f, HEADER, length, checksum));
+                () -> CsvWriter.reopen(f, HEADER, new CsvWriter.Prefix(length, checksum)));
         assertTrue(header.getMessage().contains("header"), header.getMessage());
         assertEquals(original.replace("t,x,y", "t,x,z"), new String(Files.readAllBytes(f), StandardCharsets.UTF_8));
     }

@@ -67,7 +67,7 @@ class CommonModeTest {
             double moved = p.centre[a] - o.mean()[a];
             // S = (A - I) v + h sqrt(n) B (F + J S)
             double rhs = (decay - 1) * o.mean()[a] + h * sq * p.halfDecay[a]
-                    * (o.residual()[a] + jac[a][0] * (p.centre[0] - o.mean()[0]) + jac[a][1] * (p.centre[1] - o.mean()[1]));
+                    * (o.imbalance()[a] + jac[a][0] * (p.centre[0] - o.mean()[0]) + jac[a][1] * (p.centre[1] - o.mean()[1]));
             assertEquals(rhs, moved, 1e-12);
             assertEquals(moved, (decay - 1) * o.mean()[a] + p.shift[a], 1e-12);
             assertEquals(h * 1e6 * 0.9, p.lambda[0][0], 1e-6, "lambda = h n Q");

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import static org.balnet.sim.TestScenarios.MV61_MEAN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CpuEngineTest {
     /** mv-6.1's balanced point (DESIGN.md); the tests here do not need it to be exact. */
-    static final double[] MV61_MEAN = {-5.030678, -1.282345};
 
     static Scenario mv61(long n) {
         return ScenarioLoader.load("mv-6.1").withN(n);
@@ -28,9 +28,9 @@ class CpuEngineTest {
         double[][] out = new double[steps + 1][];
         try (Simulation sim = new Simulation(s, new CpuEngine(s, p, seed, threads), Scheme.SEMI_IMPLICIT, 0.01,
                 MV61_MEAN)) {
-            out[0] = TrajectoryColumns.row(0, sim.observables());
+            out[0] = new TrajectoryRow(0, sim.observables()).values();
             for (int k = 1; k <= steps; k++) {
-                out[k] = TrajectoryColumns.row(0, sim.step());
+                out[k] = new TrajectoryRow(0, sim.step()).values();
             }
         }
         return out;

@@ -11,6 +11,7 @@ import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
+import org.balnet.sim.opencl.DeviceRequest;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -51,12 +52,12 @@ class ClosureVersusSimulationTest {
         for (int r = 0; r < replicas; r++) {
             Scenario s = base.withRun(new Scenario.RunSettings(T_END, OptionalDouble.of(H), 0.01,
                     ReplicaSeeds.of(11, n, r), base.run().scheme()));
-            SimulatedRun run = ReplicaRunner.run(new ReplicaRunner.Spec(s, init, "cpu", Precision.FP64, 2,
-                    Simulation.DEFAULT_IMBALANCE_LIMIT, new long[0]), r, ReplicaRunner.QUIET);
-            assertTrue(run.completed() && run.rows() == rows, "run " + r + " ended early: " + run.message());
+            Replica run = Replica.simulate(new Replica.Spec(s, init, "cpu", Precision.FP64,
+                    DeviceRequest.defaults(), 2, Simulation.DEFAULT_IMBALANCE_LIMIT, new long[0]), r, Replica.QUIET);
+            assertTrue(run.completed() && run.rows().size() == rows, "run " + r + " ended early: " + run.message());
             for (int k = 0; k < rows; k++) {
-                mean[0][k] += run.meanE()[k] / replicas;
-                mean[1][k] += run.meanI()[k] / replicas;
+                mean[0][k] += run.rows().get(k).mean(Population.E) / replicas;
+                mean[1][k] += run.rows().get(k).mean(Population.I) / replicas;
             }
         }
         for (Population p : Population.values()) {

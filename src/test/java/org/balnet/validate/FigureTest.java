@@ -53,7 +53,7 @@ class FigureTest {
     @Test
     void trajectoryAndHistogramFiguresAreValidPngAndSvg() throws Exception {
         var lim = TheoremErrorTest.limit(2.0);
-        SimulatedRun run = TheoremErrorTest.offsetRun(lim, lim.rows().size(), k -> new double[]{0.01 * k, 0, 0, 0});
+        Replica run = TheoremErrorTest.offsetRun(lim, lim.rows().size(), k -> new double[]{0.01 * k, 0, 0, 0});
         List<Path> files = Figures.trajectories("test", run, lim, lim).write(tmp, "panels");
         assertEquals(List.of(tmp.resolve("panels.png"), tmp.resolve("panels.svg")), files);
         assertPng(files.get(0), 2 * Figures.PANEL_WIDTH, 2 * Figures.PANEL_HEIGHT);

@@ -8,6 +8,7 @@ import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
+import org.balnet.sim.opencl.DeviceRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -36,8 +37,8 @@ class GaussianityTest {
         for (int r = 0; r < replicas; r++) {
             Scenario s = base.withRun(new Scenario.RunSettings(tEnd, OptionalDouble.empty(), 0.01,
                     ReplicaSeeds.of(21, n, r), base.run().scheme()));
-            SimulatedRun run = ReplicaRunner.run(new ReplicaRunner.Spec(s, init, "cpu", Precision.FP64, 2,
-                    Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{200}), r, ReplicaRunner.QUIET);
+            Replica run = Replica.simulate(new Replica.Spec(s, init, "cpu", Precision.FP64,
+                    DeviceRequest.defaults(), 2, Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{200}), r, Replica.QUIET);
             for (StateHistogram h : run.histograms()) {
                 network[h.population().index()][r] = GaussianDistance.compare(h, h.sampleMean(),
                         Math.sqrt(h.sampleVariance())).ks();

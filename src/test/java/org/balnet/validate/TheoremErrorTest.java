@@ -8,9 +8,12 @@ import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.InitialPoint;
+import org.balnet.sim.Observables;
 import org.balnet.sim.RunStatus;
+import org.balnet.sim.TrajectoryRow;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -25,26 +28,32 @@ class TheoremErrorTest {
     }
 
     /** A fake run: the limit's rows plus offsets (dv_e, dv_i, dK_e, dK_i) that depend on the row. */
-    static SimulatedRun offsetRun(Trajectory limit, int rows, java.util.function.IntFunction<double[]> offset) {
-        double[][] c = new double[5][rows];
+    static Replica offsetRun(Trajectory limit, int rows, java.util.function.IntFunction<double[]> offset) {
+        List<TrajectoryRow> r = new ArrayList<>();
         for (int k = 0; k < rows; k++) {
             LimitRow l = limit.rows().get(k);
             double[] o = offset.apply(k);
-            c[0][k] = l.t();
-            c[1][k] = l.mean(Population.E) + o[0];
-            c[2][k] = l.mean(Population.I) + o[1];
-            c[3][k] = l.variance(Population.E) + o[2];
-            c[4][k] = l.variance(Population.I) + o[3];
+            r.add(row(k, l.t(), new double[]{l.mean(Population.E) + o[0], l.mean(Population.I) + o[1]},
+                    new double[]{l.variance(Population.E) + o[2], l.variance(Population.I) + o[3]}));
         }
-        return new SimulatedRun(1000, 0, 1, RunStatus.COMPLETED, "", 0.01, "test", "test", c[0], c[1], c[2], c[3],
-                c[4], List.of(), 0, 0);
+        return replica(r);
+    }
+
+    /** A row with the given moments (the other observables are not used by the error). */
+    static TrajectoryRow row(long step, double t, double[] mean, double[] variance) {
+        return new TrajectoryRow(t, new Observables(step, t, mean, variance, new double[2][2], new double[2],
+                new double[2][2]));
+    }
+
+    static Replica replica(List<TrajectoryRow> rows) {
+        return new Replica(1000, 0, 1, RunStatus.COMPLETED, "", 0.01, "test", "test", rows, List.of(), 0, 0);
     }
 
     @Test
     void supIsTakenOverTheWindowOnly() {
         Trajectory lim = limit(2.0);
         // a large error at t = 0.5 (row 5), a smaller one from t = 1 on, largest at t = 1.5 (row 15)
-        SimulatedRun run = offsetRun(lim, lim.rows().size(), k -> k == 5 ? new double[]{1.0, 0, 0, 0}
+        Replica run = offsetRun(lim, lim.rows().size(), k -> k == 5 ? new double[]{1.0, 0, 0, 0}
                 : k == 15 ? new double[]{0.1, -0.2, 0.05, -0.01} : k >= 10 ? new double[]{0.01, 0, 0, 0}
                 : new double[]{0, 0, 0, 0});
         TheoremError.Sup whole = TheoremError.sup(run, lim, 0, 2.0);
@@ -61,7 +70,7 @@ class TheoremErrorTest {
     @Test
     void aRunThatStoppedEarlyIsMeasuredUpToWhereItGot() {
         Trajectory lim = limit(2.0);
-        SimulatedRun run = offsetRun(lim, 12, k -> new double[]{0, 0, 0.001 * k, 0});
+        Replica run = offsetRun(lim, 12, k -> new double[]{0, 0, 0.001 * k, 0});
         TheoremError.Sup s = TheoremError.sup(run, lim, 0, 2.0);
         assertEquals(0.011, s.value(), 1e-12);
         assertEquals(1.1, s.until(), 1e-12);
@@ -70,7 +79,7 @@ class TheoremErrorTest {
     @Test
     void aDivergedRunHasANaNError() {
         Trajectory lim = limit(1.0);
-        SimulatedRun run = offsetRun(lim, lim.rows().size(), k -> k == 7 ? new double[]{Double.NaN, 0, 0, 0}
+        Replica run = offsetRun(lim, lim.rows().size(), k -> k == 7 ? new double[]{Double.NaN, 0, 0, 0}
                 : new double[]{0.5, 0, 0, 0});
         assertTrue(Double.isNaN(TheoremError.sup(run, lim, 0, 1.0).value()));
     }
@@ -79,11 +88,11 @@ class TheoremErrorTest {
     void differentRecordGridsAreRefused() {
         Trajectory lim = limit(1.0);
         Trajectory other = limit(1.0);
-        SimulatedRun run = offsetRun(lim, lim.rows().size(), k -> new double[4]);
-        double[] shifted = run.time().clone();
-        shifted[3] += 0.05;
-        SimulatedRun bad = new SimulatedRun(1000, 0, 1, RunStatus.COMPLETED, "", 0.01, "test", "test", shifted,
-                run.meanE(), run.meanI(), run.varianceE(), run.varianceI(), List.of(), 0, 0);
+        Replica run = offsetRun(lim, lim.rows().size(), k -> new double[4]);
+        List<TrajectoryRow> shifted = new ArrayList<>(run.rows());
+        TrajectoryRow third = shifted.get(3);
+        shifted.set(3, new TrajectoryRow(third.t() + 0.05, third.observables()));
+        Replica bad = replica(shifted);
         assertThrows(IllegalStateException.class, () -> TheoremError.sup(bad, other, 0, 1.0));
     }
 }

@@ -3,8 +3,11 @@ package org.balnet.validate;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.model.Scheme;
+import org.balnet.sim.Observables;
 import org.balnet.sim.Precision;
 import org.balnet.sim.RunStatus;
+import org.balnet.sim.TrajectoryRow;
+import org.balnet.sim.opencl.DeviceRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -31,17 +34,18 @@ class TimeStepStudyTest {
     static final double C = 2.0;
     static final double[] STEPS = {0.04, 0.02, 0.01, 0.005};
 
-    static SimulatedRun run(int replica, double h, double[] shared, SplittableRandom rnd) {
-        double[] t = new double[ROWS];
-        double[] ve = new double[ROWS];
-        double[] zero = new double[ROWS];
+    static Replica run(int replica, double h, double[] shared, SplittableRandom rnd) {
+        List<TrajectoryRow> rows = new ArrayList<>();
         for (int k = 0; k < ROWS; k++) {
-            t[k] = k * DT;
-            double bias = Double.isNaN(h) ? 0 : C * h * Math.exp(-5 * t[k]);
-            ve[k] = shared[k] + bias + OWN * gaussian(rnd);
+            double t = k * DT;
+            double bias = Double.isNaN(h) ? 0 : C * h * Math.exp(-5 * t);
+            double ve = shared[k] + bias + OWN * gaussian(rnd);
+            Observables o = new Observables(k, t, new double[]{ve, 0}, new double[]{0, 0}, new double[2][2],
+                    new double[2], new double[2][2]);
+            rows.add(new TrajectoryRow(t, o));
         }
-        return new SimulatedRun(100, replica, replica, RunStatus.COMPLETED, "", Double.isNaN(h) ? 0 : h, "test",
-                "test", t, ve, zero.clone(), zero.clone(), zero.clone(), List.of(), 0, 0);
+        return new Replica(100, replica, replica, RunStatus.COMPLETED, "", Double.isNaN(h) ? 0 : h, "test", "test",
+                rows, List.of(), 0, 0);
     }
 
     static double gaussian(SplittableRandom rnd) {
@@ -51,7 +55,7 @@ class TimeStepStudyTest {
     static TimeStepStudy.Config config() {
         Scenario s = ScenarioLoader.load("mv-6.1");
         return new TimeStepStudy.Config(s, new long[]{100}, STEPS, List.of(Scheme.SEMI_IMPLICIT), REPLICAS, 5, "cpu",
-                Precision.FP64, 1, 0.0, 0.1, 0.5);
+                Precision.FP64, DeviceRequest.defaults(), 1, 0.0, 0.1, 0.5);
     }
 
     @Test
@@ -62,13 +66,13 @@ class TimeStepStudyTest {
             double z = SHARED * gaussian(rnd);
             Arrays.fill(row, z);
         }
-        List<SimulatedRun> exact = new ArrayList<>();
+        List<Replica> exact = new ArrayList<>();
         for (int r = 0; r < REPLICAS; r++) {
             exact.add(run(r, Double.NaN, shared[r], rnd));
         }
         List<TimeStepStudy.StepResult> steps = new ArrayList<>();
         for (double h : STEPS) {
-            List<SimulatedRun> runs = new ArrayList<>();
+            List<Replica> runs = new ArrayList<>();
             for (int r = 0; r < REPLICAS; r++) {
                 runs.add(run(r, h, shared[r], rnd));
             }

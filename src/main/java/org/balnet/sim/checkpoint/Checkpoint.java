@@ -1,9 +1,11 @@
 package org.balnet.sim.checkpoint;
 
+import org.balnet.io.CsvWriter;
 import org.balnet.io.Json;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.Scheme;
+import org.balnet.sim.Engine;
 import org.balnet.sim.Observables;
 import org.balnet.sim.Precision;
 
@@ -26,24 +28,35 @@ import java.util.Map;
  * one in the last bits. Storing them (every double bit-exact) makes the resumed run draw the same
  * numbers and compute the same arithmetic as the uninterrupted run.
  *
- * @param n                    neurons per population
- * @param precision            state precision; fp32 states are stored as the floats they are
- * @param backend              the engine that wrote it ("cpu", "per-synapse", "opencl")
- * @param scheme               common-mode scheme
- * @param seed                 RNG key
- * @param h                    time step
- * @param scenarioHash         {@link #scenarioHash(Scenario)} of the run's resolved scenario
+ * @param run                  what identifies the run: a checkpoint of another run is refused
  * @param imbalanceLimit       the run's limit on the relative imbalance
  * @param checkpointEverySteps steps between periodic checkpoints, 0 when the run had none
- * @param trajectoryLength     bytes of trajectory.csv that belong to the run up to this step
- * @param trajectoryChecksum   CRC32C of those bytes
+ * @param trajectory           the bytes of trajectory.csv that belong to the run up to this step
  * @param balnetVersion        version that wrote the file (for people; not checked)
  * @param observables          the observables of the step the state is at
  */
-public record Checkpoint(long n, Precision precision, String backend, Scheme scheme, long seed, double h,
-                         String scenarioHash, double imbalanceLimit, long checkpointEverySteps,
-                         long trajectoryLength, long trajectoryChecksum, String balnetVersion,
-                         Observables observables) {
+public record Checkpoint(Identity run, double imbalanceLimit, long checkpointEverySteps, CsvWriter.Prefix trajectory,
+                         String balnetVersion, Observables observables) {
+
+    /**
+     * What identifies a run: a checkpoint continues only the run these describe.
+     *
+     * @param n            neurons per population
+     * @param precision    state precision; fp32 states are stored as the floats they are
+     * @param backend      the engine that wrote it ("cpu", "per-synapse", "opencl")
+     * @param scheme       common-mode scheme
+     * @param seed         RNG key
+     * @param h            time step
+     * @param scenarioHash {@link #scenarioHash(Scenario)} of the run's resolved scenario
+     */
+    public record Identity(long n, Precision precision, String backend, Scheme scheme, long seed, double h,
+                           String scenarioHash) {
+        /** The identity of a run of {@code scenario} with step h on {@code engine}. */
+        public static Identity of(Scenario scenario, double h, Engine engine) {
+            return new Identity(scenario.n(), engine.precision(), engine.backend(), scenario.run().scheme(),
+                    scenario.run().seed(), h, Checkpoint.scenarioHash(scenario));
+        }
+    }
 
     /** Steps taken at the checkpoint. */
     public long step() {
@@ -68,6 +81,9 @@ public record Checkpoint(long n, Precision precision, String backend, Scheme sch
         run.remove("t_end");
         m.put("run", run);
         try {
+            // The canonical encoding: one line, keys in file order, numbers as Json.number. It must stay
+            // byte for byte what balnet 0.1.0 hashed, or its checkpoints no longer resume
+            // (ReleaseCheckpointTest resumes one).
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(Json.writeLine(m).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
@@ -100,20 +116,20 @@ public record Checkpoint(long n, Precision precision, String backend, Scheme sch
      * scenario.toml is then reported as edited, not by what the solver makes of it).
      */
     public void requireScenario(String file, Scenario scenario) {
-        if (n != scenario.n()) {
-            throw mismatch(file, "it has n = " + n + " per population, but the run's scenario has network.n = "
+        if (run.n() != scenario.n()) {
+            throw mismatch(file, "it has n = " + run.n() + " per population, but the run's scenario has network.n = "
                     + scenario.n());
         }
-        if (seed != scenario.run().seed()) {
-            throw mismatch(file, "it has seed " + seed + ", but the run's scenario has run.seed = "
+        if (run.seed() != scenario.run().seed()) {
+            throw mismatch(file, "it has seed " + run.seed() + ", but the run's scenario has run.seed = "
                     + scenario.run().seed());
         }
-        if (scheme != scenario.run().scheme()) {
-            throw mismatch(file, "it has scheme " + scheme.key + ", but the run's scenario has run.scheme = "
+        if (run.scheme() != scenario.run().scheme()) {
+            throw mismatch(file, "it has scheme " + run.scheme().key + ", but the run's scenario has run.scheme = "
                     + scenario.run().scheme().key);
         }
-        if (!scenarioHash.equals(scenarioHash(scenario))) {
-            throw mismatch(file, "it was written for another scenario (SHA-256 " + scenarioHash.substring(0, 12)
+        if (!run.scenarioHash().equals(scenarioHash(scenario))) {
+            throw mismatch(file, "it was written for another scenario (SHA-256 " + run.scenarioHash().substring(0, 12)
                     + "..., the run's scenario.toml now gives " + scenarioHash(scenario).substring(0, 12)
                     + "...): a parameter in scenario.toml has changed; restore it, or start a new run");
         }
@@ -121,19 +137,19 @@ public record Checkpoint(long n, Precision precision, String backend, Scheme sch
 
     /** The settings part of {@link #requireMatches}: h, and precision and backend when asked for. */
     public void requireSettings(String file, double h, Precision precision, String backend) {
-        if (Double.doubleToLongBits(h) != Double.doubleToLongBits(this.h)) {
-            throw mismatch(file, "it has h = " + this.h + ", but the run's settings give h = " + h);
+        if (Double.doubleToLongBits(h) != Double.doubleToLongBits(run.h())) {
+            throw mismatch(file, "it has h = " + run.h() + ", but the run's settings give h = " + h);
         }
-        if (precision != null && precision != this.precision) {
+        if (precision != null && precision != run.precision()) {
             throw InputError.CONFLICT.exception("--precision", String.format(Locale.ROOT,
                     "--precision = %s, but the checkpoint %s holds %s states; a resumed run keeps its precision "
-                            + "(drop --precision)", precision.key, file, this.precision.key));
+                            + "(drop --precision)", precision.key, file, run.precision().key));
         }
-        if (backend != null && !backend.equals("auto") && !backend.equals(this.backend)) {
+        if (backend != null && !backend.equals("auto") && !backend.equals(run.backend())) {
             throw InputError.CONFLICT.exception("--backend", String.format(Locale.ROOT,
                     "--backend = %s, but the checkpoint %s was written by backend %s; a resumed run keeps its "
                             + "backend so that it draws the same numbers (drop --backend)", backend, file,
-                    this.backend));
+                    run.backend()));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.balnet.sim.checkpoint;
 
+import org.balnet.io.CsvWriter;
 import org.balnet.io.IoMessages;
 import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
@@ -89,10 +90,7 @@ public final class CheckpointFile {
 
     /** {@link #write} with another buffer size (tests cross buffer boundaries with small n). */
     static void write(WritableByteChannel out, Checkpoint c, Engine engine, int chunkNeurons) throws IOException {
-        if (engine.n() != c.n() || engine.precision() != c.precision()) {
-            throw new IllegalArgumentException("checkpoint for n = " + c.n() + " " + c.precision()
-                    + ", engine has n = " + engine.n() + " " + engine.precision());
-        }
+        requireEngine(c.run(), engine);
         byte[] header = header(c);
         ByteBuffer pre = ByteBuffer.allocate(PREAMBLE + header.length + CRC_BYTES);
         pre.put(MAGIC).putInt(VERSION).putInt(header.length).put(header);
@@ -102,14 +100,15 @@ public final class CheckpointFile {
         pre.flip();
         writeFully(out, pre);
 
-        int b = c.precision().bytes;
-        int chunk = (int) Math.min(chunkNeurons, c.n());
+        int b = c.run().precision().bytes;
+        long n = c.run().n();
+        int chunk = (int) Math.min(chunkNeurons, n);
         double[] values = new double[chunk];
         ByteBuffer buf = ByteBuffer.allocate(chunk * b);
         CRC32C stateCrc = new CRC32C();
         for (Population p : Population.values()) {
-            for (long from = 0; from < c.n(); from += chunk) {
-                int len = (int) Math.min(chunk, c.n() - from);
+            for (long from = 0; from < n; from += chunk) {
+                int len = (int) Math.min(chunk, n - from);
                 engine.readState(p, from, values, len);
                 buf.clear();
                 if (b == Double.BYTES) {
@@ -132,6 +131,13 @@ public final class CheckpointFile {
         writeFully(out, tail);
     }
 
+    private static void requireEngine(Checkpoint.Identity run, Engine engine) {
+        if (engine.n() != run.n() || engine.precision() != run.precision()) {
+            throw new IllegalArgumentException("checkpoint for n = " + run.n() + " " + run.precision()
+                    + ", engine has n = " + engine.n() + " " + engine.precision());
+        }
+    }
+
     private static void writeFully(WritableByteChannel out, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
             out.write(buf);
@@ -141,22 +147,23 @@ public final class CheckpointFile {
     private static byte[] header(Checkpoint c) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
         try (DataOutputStream d = new DataOutputStream(bytes)) {
-            d.writeLong(c.n());
-            d.writeUTF(c.precision().key);
-            d.writeUTF(c.backend());
-            d.writeUTF(c.scheme().key);
-            d.writeLong(c.seed());
-            writeDouble(d, c.h());
-            d.writeUTF(c.scenarioHash());
+            Checkpoint.Identity run = c.run();
+            d.writeLong(run.n());
+            d.writeUTF(run.precision().key);
+            d.writeUTF(run.backend());
+            d.writeUTF(run.scheme().key);
+            d.writeLong(run.seed());
+            writeDouble(d, run.h());
+            d.writeUTF(run.scenarioHash());
             writeDouble(d, c.imbalanceLimit());
             d.writeLong(c.checkpointEverySteps());
-            d.writeLong(c.trajectoryLength());
-            d.writeLong(c.trajectoryChecksum());
+            d.writeLong(c.trajectory().length());
+            d.writeLong(c.trajectory().checksum());
             d.writeUTF(c.balnetVersion());
             Observables o = c.observables();
             d.writeLong(o.step());
             writeDouble(d, o.time());
-            for (double[] row : new double[][]{o.mean(), o.variance(), o.q()[0], o.q()[1], o.residual(),
+            for (double[] row : new double[][]{o.mean(), o.variance(), o.q()[0], o.q()[1], o.imbalance(),
                     o.jacobian()[0], o.jacobian()[1]}) {
                 writeDouble(d, row[0]);
                 writeDouble(d, row[1]);
@@ -219,13 +226,15 @@ public final class CheckpointFile {
             }
             Checkpoint c = parseHeader(file, rest.array(), length);
             long stateOffset = PREAMBLE + length + CRC_BYTES;
-            long expected = stateOffset + 2 * c.n() * c.precision().bytes + CRC_BYTES;
+            long n = c.run().n();
+            Precision precision = c.run().precision();
+            long expected = stateOffset + 2 * n * precision.bytes + CRC_BYTES;
             if (size < expected) {
                 throw damaged(file, String.format(Locale.ROOT, "it is truncated: %d bytes of %d", size, expected));
             }
             if (size > expected) {
                 throw damaged(file, String.format(Locale.ROOT, "it has %d bytes, %d more than a checkpoint of "
-                        + "n = %d (%s) has", size, size - expected, c.n(), c.precision().key));
+                        + "n = %d (%s) has", size, size - expected, n, precision.key));
             }
             return new Header(c, stateOffset, size);
         } catch (NoSuchFileException e) {
@@ -264,8 +273,8 @@ public final class CheckpointFile {
             }
             Observables o = new Observables(step, time, pairs[0], pairs[1], new double[][]{pairs[2], pairs[3]},
                     pairs[4], new double[][]{pairs[5], pairs[6]});
-            return new Checkpoint(n, precision, backend, scheme, seed, h, hash, imbalanceLimit, every,
-                    trajectoryLength, trajectoryChecksum, version, o);
+            return new Checkpoint(new Checkpoint.Identity(n, precision, backend, scheme, seed, h, hash), imbalanceLimit,
+                    every, new CsvWriter.Prefix(trajectoryLength, trajectoryChecksum), version, o);
         } catch (EOFException e) {
             throw damaged(file, "its header ends early");
         } catch (BadInputException e) {
@@ -289,12 +298,10 @@ public final class CheckpointFile {
     /** {@link #restore} with another buffer size. */
     static void restore(Path file, Header header, Engine engine, int chunkNeurons) {
         Checkpoint c = header.checkpoint();
-        if (engine.n() != c.n() || engine.precision() != c.precision()) {
-            throw new IllegalArgumentException("checkpoint for n = " + c.n() + " " + c.precision()
-                    + ", engine has n = " + engine.n() + " " + engine.precision());
-        }
-        int b = c.precision().bytes;
-        int chunk = (int) Math.min(chunkNeurons, c.n());
+        requireEngine(c.run(), engine);
+        int b = c.run().precision().bytes;
+        long n = c.run().n();
+        int chunk = (int) Math.min(chunkNeurons, n);
         double[] values = new double[chunk];
         ByteBuffer buf = ByteBuffer.allocate(chunk * b);
         CRC32C crc = new CRC32C();
@@ -306,8 +313,8 @@ public final class CheckpointFile {
             }
             long pos = header.stateOffset();
             for (Population p : Population.values()) {
-                for (long from = 0; from < c.n(); from += chunk) {
-                    int len = (int) Math.min(chunk, c.n() - from);
+                for (long from = 0; from < n; from += chunk) {
+                    int len = (int) Math.min(chunk, n - from);
                     buf.clear();
                     buf.limit(len * b);
                     readFully(ch, buf, pos, file, size);

@@ -12,7 +12,8 @@ import org.balnet.sim.StepPlan;
  * h f_{alpha beta}(u_beta^k), and the target receives their sum. By superposition that sum has the law of
  * the single Poisson(lambda_{alpha beta}) draw {@link CpuEngine} makes; this engine exists to show it
  * (the tests compare the two in distribution). Everything else (initial state, update, sums) is
- * CpuEngine's. Limited to n &le; {@link #MAX_N}.
+ * CpuEngine's, which is why it extends it rather than standing beside it as a backend of its own
+ * ({@link org.balnet.sim.Engine}). Limited to n &le; {@link #MAX_N}.
  */
 public final class PerSynapseEngine extends CpuEngine {
     /** Largest n per population: n^2 draws per pair per step. */

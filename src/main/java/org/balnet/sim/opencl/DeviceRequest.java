@@ -17,6 +17,11 @@ public record DeviceRequest(HostProfile profile, String selector, String selecto
         return of(profile, null);
     }
 
+    /** The built-in default host profile, and the device named by the environment if any. */
+    public static DeviceRequest defaults() {
+        return fromEnvironment(HostProfile.defaults());
+    }
+
     /** {@code --device} when given, else {@value OpenClDevices#DEVICE_VARIABLE}, else none. */
     public static DeviceRequest of(HostProfile profile, String deviceOption) {
         if (deviceOption != null) {

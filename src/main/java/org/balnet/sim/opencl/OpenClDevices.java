@@ -66,6 +66,10 @@ public final class OpenClDevices {
     public static Listing list(boolean protectJvm) {
         boolean skipRisky = protectJvm && !SignalChaining.active();
         List<String> skipped = new ArrayList<>();
+        // Before JOCL is touched: it prints its own line when the library is missing (OpenClLibrary).
+        OpenClLibrary.problem().ifPresent(why -> {
+            throw cannotLoad(why, null);
+        });
         try {
             CL.setExceptionsEnabled(true);
             int[] count = new int[1];
@@ -102,13 +106,17 @@ public final class OpenClDevices {
             }
             return new Listing(out, skipped);
         } catch (LinkageError e) {
-            throw new OpenClFailure("the OpenCL library cannot be loaded (" + e.getMessage() + "): install an OpenCL "
-                    + "ICD loader (libOpenCL.so, e.g. Debian's ocl-icd-libopencl1 and ocl-icd-opencl-dev) and a driver, "
-                    + "or see hosts/gpu-check.sh", e);
+            throw cannotLoad(e.getMessage(), e);
         } catch (CLException e) {
             throw new OpenClFailure("the OpenCL driver failed while listing devices: "
                     + CL.stringFor_errorCode(e.getStatus()), e);
         }
+    }
+
+    private static OpenClFailure cannotLoad(String why, Throwable cause) {
+        return new OpenClFailure("the OpenCL library cannot be loaded (" + why + "): install an OpenCL ICD loader "
+                + "(libOpenCL.so, e.g. Debian's ocl-icd-libopencl1 and ocl-icd-opencl-dev) and a driver, or see "
+                + "hosts/gpu-check.sh", cause);
     }
 
     private static DeviceInfo describe(int index, cl_platform_id platform, String platformName, cl_device_id d) {

@@ -1,5 +1,6 @@
 package org.balnet.sim.checkpoint;
 
+import org.balnet.io.CsvWriter;
 import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
 import org.balnet.model.Population;
@@ -10,7 +11,7 @@ import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
-import org.balnet.sim.TrajectoryColumns;
+import org.balnet.sim.TrajectoryRow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +31,7 @@ import java.util.OptionalDouble;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import static org.balnet.sim.TestScenarios.MV61_MEAN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -42,7 +44,6 @@ class CheckpointFileTest {
     static final double H = 0.01;
     static final long SEED = 17;
     /** mv-6.1's balanced point (DESIGN.md); the initial mean only needs to be near it. */
-    static final double[] MV61_MEAN = {-5.030678, -1.282345};
 
     @TempDir
     Path tmp;
@@ -80,9 +81,9 @@ class CheckpointFileTest {
     static Checkpoint checkpointOf(Simulation sim, long trajectoryLength, long trajectoryChecksum) {
         Engine e = sim.engine();
         Scenario s = sim.scenario();
-        return new Checkpoint(s.n(), e.precision(), e.backend(), sim.scheme(), SEED, sim.h(),
-                Checkpoint.scenarioHash(s), 0.5, 10, trajectoryLength, trajectoryChecksum, "test",
-                sim.observables());
+        return new Checkpoint(new Checkpoint.Identity(s.n(), e.precision(), e.backend(), sim.scheme(), SEED, sim.h(),
+                Checkpoint.scenarioHash(s)), 0.5, 10, new CsvWriter.Prefix(trajectoryLength, trajectoryChecksum),
+                "test", sim.observables());
     }
 
     static void write(Path file, Checkpoint c, Engine engine, int chunk) throws IOException {
@@ -109,7 +110,7 @@ class CheckpointFileTest {
         double[][] expectedState = new double[2][];
         try (Simulation a = new Simulation(s, engine(backend, s, p), Scheme.SEMI_IMPLICIT, H, MV61_MEAN)) {
             for (int k = 1; k <= steps; k++) {
-                expected[k] = TrajectoryColumns.row(0, a.step());
+                expected[k] = new TrajectoryRow(0, a.step()).values();
             }
             expectedState[0] = state(a.engine(), Population.E);
             expectedState[1] = state(a.engine(), Population.I);
@@ -124,13 +125,13 @@ class CheckpointFileTest {
         }
         CheckpointFile.Header header = CheckpointFile.readHeader(file);
         assertEquals(at, header.checkpoint().step());
-        assertEquals(123, header.checkpoint().trajectoryLength());
-        assertEquals(456, header.checkpoint().trajectoryChecksum());
+        assertEquals(123, header.checkpoint().trajectory().length());
+        assertEquals(456, header.checkpoint().trajectory().checksum());
         Engine restored = engine(backend, s, p);
         CheckpointFile.restore(file, header, restored, 700);
         try (Simulation c = new Simulation(s, restored, Scheme.SEMI_IMPLICIT, H, header.checkpoint().observables())) {
             for (int k = at + 1; k <= steps; k++) {
-                assertArrayEquals(expected[k], TrajectoryColumns.row(0, c.step()), "step " + k);
+                assertArrayEquals(expected[k], new TrajectoryRow(0, c.step()).values(), "step " + k);
             }
             assertArrayEquals(expectedState[0], state(restored, Population.E), "final e states");
             assertArrayEquals(expectedState[1], state(restored, Population.I), "final i states");
@@ -172,8 +173,8 @@ class CheckpointFileTest {
     /** Reads header and states, as a resume does. */
     private static void load(Path f) {
         CheckpointFile.Header h = CheckpointFile.readHeader(f);
-        Scenario s = mv61(h.checkpoint().n());
-        try (Engine e = engine("cpu", s, h.checkpoint().precision())) {
+        Scenario s = mv61(h.checkpoint().run().n());
+        try (Engine e = engine("cpu", s, h.checkpoint().run().precision())) {
             CheckpointFile.restore(f, h, e);
         }
     }
@@ -280,8 +281,8 @@ class CheckpointFileTest {
         Scenario s = mv61(5000);
         Scenario.RunSettings r = s.run();
         String hash = Checkpoint.scenarioHash(s);
-        Checkpoint c = new Checkpoint(5000, Precision.FP64, "cpu", r.scheme(), r.seed(), H, hash, 0.5, 0, 0, 0,
-                "test", null);
+        Checkpoint c = new Checkpoint(new Checkpoint.Identity(5000, Precision.FP64, "cpu", r.scheme(), r.seed(), H, hash),
+                0.5, 0, new CsvWriter.Prefix(0, 0), "test", null);
         c.requireMatches("f", s, H, null, null);
         c.requireMatches("f", s, H, Precision.FP64, "cpu");
         c.requireMatches("f", s, H, null, "auto");

@@ -21,7 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 
-import static org.balnet.sim.checkpoint.CheckpointFileTest.MV61_MEAN;
+import static org.balnet.sim.TestScenarios.MV61_MEAN;
 import static org.balnet.sim.checkpoint.CheckpointFileTest.checkpointOf;
 import static org.balnet.sim.checkpoint.CheckpointFileTest.engine;
 import static org.balnet.sim.checkpoint.CheckpointFileTest.mv61;

@@ -17,7 +17,7 @@ import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
 import org.balnet.sim.StepPlan;
-import org.balnet.sim.TrajectoryColumns;
+import org.balnet.sim.TrajectoryRow;
 import org.balnet.sim.cpu.CpuEngine;
 import org.jocl.CL;
 import org.jocl.cl_context;
@@ -33,6 +33,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import static org.balnet.sim.TestScenarios.MV61_MEAN;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -47,7 +48,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class OpenClEngineTest {
     /** mv-6.1's balanced point (DESIGN.md). */
-    static final double[] MV61_MEAN = {-5.030678, -1.282345};
     static final double[] UNIT_VARIANCE = {1, 1};
     static final double H = 0.01;
     /** The size for the equivalence tests. */
@@ -75,9 +75,9 @@ class OpenClEngineTest {
     static double[][] trajectory(Engine engine, Scenario s, int steps) {
         double[][] out = new double[steps + 1][];
         try (Simulation sim = new Simulation(s, engine, Scheme.SEMI_IMPLICIT, H, MV61_MEAN)) {
-            out[0] = TrajectoryColumns.row(0, sim.observables());
+            out[0] = new TrajectoryRow(0, sim.observables()).values();
             for (int k = 1; k <= steps; k++) {
-                out[k] = TrajectoryColumns.row(0, sim.step());
+                out[k] = new TrajectoryRow(0, sim.step()).values();
             }
         }
         return out;
@@ -165,7 +165,7 @@ class OpenClEngineTest {
                 double rel = Math.abs(cl[k][c] - cpu[k][c]) / Math.abs(cpu[k][c]);
                 worst = Math.max(worst, rel);
                 assertTrue(rel <= tolerance, String.format(Locale.ROOT, "%s, step %d, %s: Java %s, OpenCL %s (%.3g)",
-                        p, k, TrajectoryColumns.HEADER.get(c), cpu[k][c], cl[k][c], rel));
+                        p, k, TrajectoryRow.COLUMNS.get(c), cpu[k][c], cl[k][c], rel));
             }
         }
         // The run must have moved: v_e leaves the limit's balanced point by the finite-n offset.
@@ -201,7 +201,7 @@ class OpenClEngineTest {
         try (Simulation a = new Simulation(s, split, Scheme.SEMI_IMPLICIT, H, MV61_MEAN);
              Simulation b = new Simulation(s, whole, Scheme.SEMI_IMPLICIT, H, MV61_MEAN)) {
             for (int k = 0; k < 10; k++) {
-                assertArrayEquals(TrajectoryColumns.row(0, b.step()), TrajectoryColumns.row(0, a.step()), "step " + k);
+                assertArrayEquals(new TrajectoryRow(0, b.step()).values(), new TrajectoryRow(0, a.step()).values(), "step " + k);
             }
             for (Population p : Population.values()) {
                 split.readState(p, 0, u, N);
@@ -266,7 +266,7 @@ class OpenClEngineTest {
                 for (int c = 1; c < cpu[k].length; c++) {
                     double scale = Math.max(1e-300, Math.abs(cpu[k][c]));
                     assertTrue(Math.abs(cl[k][c] - cpu[k][c]) <= 1e-12 * scale || Math.abs(cl[k][c] - cpu[k][c]) < 1e-15,
-                            "n = " + n + ", step " + k + ", " + TrajectoryColumns.HEADER.get(c) + ": Java " + cpu[k][c]
+                            "n = " + n + ", step " + k + ", " + TrajectoryRow.COLUMNS.get(c) + ": Java " + cpu[k][c]
                                     + ", OpenCL " + cl[k][c]);
                 }
             }

@@ -6,15 +6,16 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs a {@link Simulation} from its current step to a final step, handing a row to a recorder at every
- * record time and stopping early when the network leaves the balanced state or a stop is requested.
- * Shared by {@code simulate}, {@code validate} and {@code reproduce}.
+ * The time loop: steps a {@link Simulation} from its current step to a final step, hands a
+ * {@link TrajectoryRow} to a recorder at every record time, and stops early when the network leaves
+ * the balanced state or a stop is requested. Shared by {@code simulate}
+ * ({@link org.balnet.sim.run.RecordedRun}), {@code validate} and {@code reproduce}.
  */
-public final class Runner {
+public final class TimeLoop {
 
-    /** Receives the observables at each record time (t = m * D, printed cleanly). */
+    /** Receives the row of each record time (t = m * D, printed cleanly) and of a departure. */
     public interface Recorder {
-        void record(double t, Observables observables);
+        void record(TrajectoryRow row);
     }
 
     /** Called after every step (progress display, checkpoints); may be a no-op. */
@@ -23,7 +24,7 @@ public final class Runner {
     }
 
     /**
-     * How a run ended.
+     * How the loop ended.
      *
      * @param status       completed, left-balanced-state or interrupted
      * @param message      what happened, for the user (empty when completed)
@@ -48,7 +49,7 @@ public final class Runner {
      * @param stepsPerRecord D / h
      * @param imbalanceLimit relative imbalance beyond which the run stops
      */
-    public Runner(double recordEvery, long stepsPerRecord, double imbalanceLimit) {
+    public TimeLoop(double recordEvery, long stepsPerRecord, double imbalanceLimit) {
         this.stepsPerRecord = stepsPerRecord;
         this.imbalanceLimit = imbalanceLimit;
         this.grid = new TimeGrid(recordEvery);
@@ -58,7 +59,7 @@ public final class Runner {
     public void recordIfDue(Simulation sim, Recorder recorder) {
         long k = sim.observables().step();
         if (k % stepsPerRecord == 0) {
-            recorder.record(grid.time(k / stepsPerRecord), sim.observables());
+            recorder.record(new TrajectoryRow(grid.time(k / stepsPerRecord), sim.observables()));
         }
     }
 
@@ -87,13 +88,13 @@ public final class Runner {
                 }
             } else if (departure.isPresent()) {
                 // The row at which it happened is kept, so the file shows the departure.
-                recorder.record(o.time(), o);
+                recorder.record(new TrajectoryRow(o.time(), o));
                 status = RunStatus.LEFT_BALANCED_STATE;
                 message = departure.get();
                 break;
             }
             if (o.step() % stepsPerRecord == 0) {
-                recorder.record(grid.time(o.step() / stepsPerRecord), o);
+                recorder.record(new TrajectoryRow(grid.time(o.step() / stepsPerRecord), o));
             }
             listener.afterStep(sim);
             if (stopRequested.getAsBoolean()) {
@@ -111,7 +112,7 @@ public final class Runner {
      * run goes on to its final step, completed: for studying what the network does beyond the
      * balanced manifold.
      */
-    public Runner keepGoing(boolean on) {
+    public TimeLoop keepGoing(boolean on) {
         this.keepGoing = on;
         return this;
     }

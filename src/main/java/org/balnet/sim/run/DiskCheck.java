@@ -1,8 +1,8 @@
-package org.balnet.cli;
+package org.balnet.sim.run;
 
 import org.balnet.io.Sizes;
 import org.balnet.model.InputError;
-import org.balnet.sim.TrajectoryColumns;
+import org.balnet.sim.TrajectoryRow;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +21,7 @@ final class DiskCheck {
      */
     static final int BYTES_PER_VALUE = 25;
     /** Upper bound on the bytes of one trajectory.csv row. */
-    static final long BYTES_PER_ROW = (long) BYTES_PER_VALUE * TrajectoryColumns.HEADER.size();
+    static final long BYTES_PER_ROW = (long) BYTES_PER_VALUE * TrajectoryRow.COLUMNS.size();
     /** Kept free beyond the estimate: run.json, scenario.toml, the file system's own blocks. */
     static final long MARGIN = 16L << 20;
 

@@ -1,0 +1,480 @@
+package org.balnet.sim.run;
+
+import org.balnet.io.AtomicFiles;
+import org.balnet.io.CsvWriter;
+import org.balnet.io.Json;
+import org.balnet.io.OutputDirectory;
+import org.balnet.io.Versions;
+import org.balnet.model.InputError;
+import org.balnet.model.Scenario;
+import org.balnet.sim.Backends;
+import org.balnet.sim.Engine;
+import org.balnet.sim.InitialPoint;
+import org.balnet.sim.Observables;
+import org.balnet.sim.Precision;
+import org.balnet.sim.RunStatus;
+import org.balnet.sim.Simulation;
+import org.balnet.sim.StepSize;
+import org.balnet.sim.TimeLoop;
+import org.balnet.sim.TrajectoryRow;
+import org.balnet.sim.checkpoint.Checkpoint;
+import org.balnet.sim.checkpoint.CheckpointException;
+import org.balnet.sim.checkpoint.CheckpointFile;
+import org.balnet.sim.checkpoint.CheckpointStore;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A run of {@code balnet simulate} and its directory: {@code trajectory.csv} (a {@link TrajectoryRow} at
+ * every record time), {@code run.json} ({@link RunJson}: running, then completed, failed, interrupted or
+ * left-balanced-state) and, once a checkpoint has been written, {@code checkpoint/} ({@link CheckpointStore}).
+ *
+ * <p>{@link #start} opens a fresh run, {@link #resume} continues one from its newest usable checkpoint:
+ * a checkpoint whose file is damaged, or whose trajectory prefix no longer matches trajectory.csv, is
+ * skipped for the one before it. {@link #run} drives the {@link TimeLoop} to the end time, writing a
+ * checkpoint every {@link RunConfig#checkpointEverySteps} steps, at the end (so that a finished run can
+ * be extended), and always when a stop is requested. Because the generator is counter-based and a
+ * checkpoint holds the exact state and observables, a resumed run writes trajectory.csv byte for byte as
+ * an uninterrupted run does.
+ *
+ * <p>Before anything is written, a run that the disk cannot hold is refused ({@link DiskCheck}, bad
+ * input). A failure during the run (a full disk) marks run.json failed and is reported with the
+ * newest intact checkpoint to continue from.
+ */
+public final class RecordedRun implements AutoCloseable {
+    /** The trajectory's file name in the run directory. */
+    public static final String TRAJECTORY_CSV = "trajectory.csv";
+
+    private final Path dir;
+    private final Scenario scenario;
+    private final InitialPoint initial;
+    private final StepSize.Choice step;
+    private final int threads;
+    private final double imbalanceLimit;
+    private final boolean keepGoing;
+    private final long checkpointEverySteps;
+    private final CheckpointStore store;
+    private final Engine engine;
+    private final Checkpoint.Identity identity;
+    private final PrintWriter log;
+    private Simulation sim;
+    private CsvWriter csv;
+    private long startStep;
+    private RunJson.ResumedFrom resumedFrom;
+    private List<String> skipped = List.of();
+    private boolean scenarioSaved;
+    /** The newest checkpoint: written by this run, or the one it resumed from. */
+    private Checkpoint lastCheckpoint;
+    private Path lastCheckpointFile;
+    /** The newest checkpoint this run wrote itself, as run.json records it. */
+    private RunJson.Checkpoint written;
+    /** What run.json says; null until the directory has been prepared. */
+    private RunStatus status;
+    private Result result;
+    private String checkpointError;
+    private String error;
+
+    /**
+     * How a run ended.
+     *
+     * @param loop              the time loop's outcome: status, message, steps, stepping time
+     * @param last              the observables where it ended
+     * @param wallSeconds       wall time of {@link #run}
+     * @param explicitFallbacks steps on which semi-implicit took the explicit shift
+     * @param checkpoint        the newest checkpoint, or null when there is none
+     * @param checkpointError   why the checkpoint on interruption could not be written, or null
+     */
+    public record Result(TimeLoop.Outcome loop, Observables last, double wallSeconds, long explicitFallbacks,
+                         Path checkpoint, String checkpointError) {
+        public RunStatus status() {
+            return loop.status();
+        }
+    }
+
+    private RecordedRun(Path dir, Scenario scenario, InitialPoint initial, StepSize.Choice step, int threads,
+                        double imbalanceLimit, boolean keepGoing, long checkpointEverySteps, CheckpointStore store,
+                        Engine engine, Checkpoint.Identity identity, PrintWriter log) {
+        this.dir = dir;
+        this.scenario = scenario;
+        this.initial = initial;
+        this.step = step;
+        this.threads = threads;
+        this.imbalanceLimit = imbalanceLimit;
+        this.keepGoing = keepGoing;
+        this.checkpointEverySteps = checkpointEverySteps;
+        this.store = store;
+        this.engine = engine;
+        this.identity = identity;
+        this.log = log;
+    }
+
+    // ---------------------------------------------------------------- opening
+
+    /**
+     * A fresh run in {@code dir}: checks the disk, creates the engine, prepares the directory (which
+     * must be empty unless {@code force}; the checkpoints of an earlier run are removed), writes run.json
+     * "running" and the row at t = 0.
+     *
+     * @param log where a failure to record a failure in run.json is reported
+     * @throws org.balnet.model.BadInputException when the disk cannot hold the run or the directory is refused
+     * @throws UncheckedIOException               when the directory or its files cannot be written
+     */
+    public static RecordedRun start(Path dir, boolean force, RunConfig config, EngineFactory engines,
+                                    PrintWriter log) {
+        Scenario scenario = config.scenario();
+        StepSize.Choice step = config.step();
+        long rows = step.totalSteps() / step.stepsPerRecord() + 1;
+        DiskCheck.require(dir, new DiskCheck.Need(rows, CheckpointFile.sizeEstimate(scenario.n(), config.precision()),
+                config.checkpointEverySteps() > 0 ? CheckpointStore.GENERATIONS : 0, 0));
+        // The engine first: it refuses an n the memory cannot hold before anything is written.
+        Engine engine = engines.create(config.backend(), scenario, config.precision(), config.threads(), step.h());
+        RecordedRun run = new RecordedRun(dir, scenario, config.initial(), step, config.threads(),
+                config.imbalanceLimit(), config.keepGoing(), config.checkpointEverySteps(), new CheckpointStore(dir),
+                engine, Checkpoint.Identity.of(scenario, step.h(), engine), log);
+        try {
+            OutputDirectory.prepare(dir, force);
+            run.store.clear();
+            run.status = RunStatus.RUNNING;
+            run.writeRunJson();
+            run.sim = new Simulation(scenario, engine, scenario.run().scheme(), step.h(), config.initial().mean());
+            run.csv = CsvWriter.create(dir.resolve(TRAJECTORY_CSV), TrajectoryRow.COLUMNS);
+            return run;
+        } catch (RuntimeException e) {
+            run.markFailed(e);
+            run.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Continues the run in {@code dir} from its newest usable checkpoint. Checkpoints are tried newest
+     * first; one that is damaged or whose trajectory prefix no longer matches trajectory.csv is skipped
+     * ({@link #skipped} says why); trajectory.csv is cut back to the checkpoint's prefix.
+     *
+     * @throws org.balnet.model.BadInputException when there is no run or no checkpoint in {@code dir}, a
+     *                                            checkpoint belongs to another run, or {@code request}
+     *                                            asks for what the run cannot do
+     * @throws CheckpointException                when no checkpoint can be used
+     */
+    public static RecordedRun resume(Path dir, Resume request, EngineFactory engines, PrintWriter log) {
+        CheckpointStore store = new CheckpointStore(dir);
+        Scenario saved = store.loadScenario();
+        List<Path> files = store.checkpoints();
+        if (files.isEmpty()) {
+            throw InputError.CONFLICT.exception("--resume", "--resume " + dir + ": no checkpoint in "
+                    + store.directory() + " to resume from");
+        }
+        // Headers first (a few hundred bytes each): damaged ones are skipped with their reason, and the
+        // scenario is compared before it is solved, so an edited scenario.toml is reported as such.
+        List<String> skipped = new ArrayList<>();
+        List<Path> readable = new ArrayList<>();
+        List<CheckpointFile.Header> headers = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                CheckpointFile.Header header = CheckpointFile.readHeader(file);
+                header.checkpoint().requireScenario(file.toString(), saved);
+                readable.add(file);
+                headers.add(header);
+            } catch (CheckpointException e) {
+                skipped.add(e.getMessage());
+            }
+        }
+        Scenario scenario = saved;
+        InitialPoint initial = null;
+        StepSize.Choice step = null;
+        if (!readable.isEmpty()) {
+            if (request.tEnd() != null) {
+                Scenario.RunSettings r = saved.run();
+                scenario = saved.withRun(new Scenario.RunSettings(InputError.positive("--t-end", request.tEnd()),
+                        r.dt(), r.recordEvery(), r.seed(), r.scheme()));
+            }
+            initial = InitialPoint.resolve(scenario);
+            // The run's backend decides its step (the exact backend's is the record interval).
+            step = Backends.step(headers.get(0).checkpoint().run().backend(), scenario, initial.jacobian());
+        }
+        Path trajectory = dir.resolve(TRAJECTORY_CSV);
+        RecordedRun run = null;
+        try {
+            for (int i = 0; i < readable.size(); i++) {
+                Path file = readable.get(i);
+                Checkpoint c = headers.get(i).checkpoint();
+                c.requireSettings(file.toString(), step.h(), request.precision(), request.backend());
+                if (c.step() > step.totalSteps()) {
+                    throw InputError.outOfRange("--t-end", Json.number(scenario.run().tEnd()), String.format(
+                            Locale.ROOT, "at least the time of the newest checkpoint, t = %s (a resumed run goes "
+                                    + "forward from it)", Json.number(c.time())));
+                }
+                if (run == null) {
+                    run = resumed(dir, store, scenario, initial, step, request, c, engines, log);
+                }
+                try {
+                    CheckpointFile.restore(file, headers.get(i), run.engine);
+                } catch (CheckpointException e) {
+                    skipped.add(e.getMessage());
+                    continue;
+                }
+                try {
+                    run.csv = CsvWriter.reopen(trajectory, TrajectoryRow.COLUMNS, c.trajectory());
+                } catch (CsvWriter.PrefixMismatch e) {
+                    skipped.add("checkpoint " + file + " does not match " + trajectory + ": " + e.getMessage());
+                    continue;
+                }
+                run.continueFrom(c, file, skipped);
+                return run;
+            }
+        } catch (RuntimeException e) {
+            if (run != null) {
+                run.close();
+            }
+            throw e;
+        }
+        if (run != null) {
+            run.close();
+        }
+        throw new CheckpointException("--resume " + dir + ": no usable checkpoint:\n  " + String.join("\n  ", skipped)
+                + "\nThe run cannot be continued; start it again.");
+    }
+
+    /** The resumed run's engine, created once the first checkpoint's header has passed its checks. */
+    private static RecordedRun resumed(Path dir, CheckpointStore store, Scenario scenario, InitialPoint initial,
+                                       StepSize.Choice step, Resume request, Checkpoint c, EngineFactory engines,
+                                       PrintWriter log) {
+        double limit = request.imbalanceLimit() != null ? request.imbalanceLimit() : c.imbalanceLimit();
+        long every = request.checkpointEvery() != null
+                ? RunConfig.checkpointSteps(request.checkpointEvery(), scenario, step) : c.checkpointEverySteps();
+        long rows = (step.totalSteps() - c.step()) / step.stepsPerRecord() + 1;
+        long existing = 0;
+        for (Path p : store.checkpoints()) {
+            try {
+                existing += Files.size(p);
+            } catch (IOException e) {
+                // a file that cannot be sized frees nothing
+            }
+        }
+        Precision precision = c.run().precision();
+        DiskCheck.require(dir, new DiskCheck.Need(rows, CheckpointFile.sizeEstimate(c.run().n(), precision),
+                every > 0 ? CheckpointStore.GENERATIONS : 1, existing));
+        Engine engine = engines.create(c.run().backend(), scenario, precision, request.threads(), step.h());
+        // The identity the run was started with: the hash of its scenario as it was (t_end is not hashed).
+        return new RecordedRun(dir, scenario, initial, step, request.threads(), limit, request.keepGoing(), every,
+                store, engine, c.run(), log);
+    }
+
+    private void continueFrom(Checkpoint c, Path file, List<String> skippedOnTheWay) {
+        skipped = List.copyOf(skippedOnTheWay);
+        startStep = c.step();
+        lastCheckpoint = c;
+        lastCheckpointFile = file;
+        resumedFrom = new RunJson.ResumedFrom(relative(file), c.step(), c.time());
+        sim = new Simulation(scenario, engine, scenario.run().scheme(), step.h(), c.observables());
+        status = RunStatus.RUNNING;
+        writeRunJson();
+    }
+
+    // ---------------------------------------------------------------- the run
+
+    /**
+     * Steps to the end time, recording every row, checkpointing as configured.
+     *
+     * @param afterStep     called after every step (progress display)
+     * @param stopRequested polled after every step (and once before the first): true ends the run as
+     *                      interrupted, after a checkpoint of the current step
+     * @throws UncheckedIOException when a file cannot be written (a full disk): run.json says failed, and
+     *                              the message says which checkpoint is intact
+     */
+    public Result run(TimeLoop.StepListener afterStep, BooleanSupplier stopRequested) {
+        long started = System.nanoTime();
+        TimeLoop.Outcome outcome;
+        try {
+            TimeLoop loop = new TimeLoop(scenario.run().recordEvery(), step.stepsPerRecord(), imbalanceLimit)
+                    .keepGoing(keepGoing);
+            TimeLoop.Recorder recorder = row -> csv.row(row.values());
+            // A resumed trajectory already holds the checkpoint's row (even at step 0, when the run was
+            // interrupted before its first step): it was cut right after it.
+            if (resumedFrom == null) {
+                loop.recordIfDue(sim, recorder);
+            }
+            TimeLoop.StepListener listener = s -> {
+                afterStep.afterStep(s);
+                if (checkpointEverySteps > 0 && s.observables().step() % checkpointEverySteps == 0) {
+                    checkpoint();
+                }
+            };
+            if (stopRequested.getAsBoolean()) {
+                // The stop came while the run was being set up: stop before the first step.
+                Observables o = sim.observables();
+                outcome = new TimeLoop.Outcome(RunStatus.INTERRUPTED, "interrupted at t = " + o.time(), 0, 0,
+                        o.time());
+            } else {
+                outcome = loop.run(sim, step.totalSteps(), recorder, listener, stopRequested);
+            }
+            if (outcome.status() == RunStatus.COMPLETED && checkpointEverySteps > 0 && !checkpointIsCurrent()) {
+                // The end state, so that a resume with a later t_end can extend a finished run.
+                checkpoint();
+            }
+        } catch (RuntimeException e) {
+            markFailed(e);
+            throw withWhatSurvives(e);
+        }
+        if (outcome.status() == RunStatus.INTERRUPTED && !checkpointIsCurrent()) {
+            try {
+                checkpoint();
+            } catch (RuntimeException e) {
+                checkpointError = e.getMessage();
+            }
+        }
+        status = outcome.status();
+        result = new Result(outcome, sim.observables(), (System.nanoTime() - started) * 1e-9,
+                sim.explicitFallbacks(), lastCheckpointFile, checkpointError);
+        writeRunJson();
+        return result;
+    }
+
+    private boolean checkpointIsCurrent() {
+        return lastCheckpoint != null && lastCheckpoint.step() == sim.observables().step();
+    }
+
+    /**
+     * Writes a checkpoint of the current step. trajectory.csv is synced first: a checkpoint must never
+     * refer to rows that a crash could still take away.
+     */
+    private void checkpoint() {
+        if (!scenarioSaved) {
+            store.saveScenario(scenario);
+            scenarioSaved = true;
+        }
+        csv.sync();
+        Checkpoint c = new Checkpoint(identity, imbalanceLimit, checkpointEverySteps, csv.prefix(), Versions.balnetVersion(),
+                sim.observables());
+        lastCheckpointFile = store.write(c, engine);
+        lastCheckpoint = c;
+        written = new RunJson.Checkpoint(relative(lastCheckpointFile), c.step(), c.time());
+        writeRunJson();
+    }
+
+    private void writeRunJson() {
+        AtomicFiles.writeString(runFile(), Json.write(runJson()));
+    }
+
+    /** run.json as the run stands. */
+    private RunJson runJson() {
+        TimeLoop.Outcome end = result != null ? result.loop() : null;
+        Observables last = result != null ? result.last() : null;
+        // An event-driven engine (exact) has no step and no scheme; its work is counted in spikes.
+        boolean exact = engine.eventDriven();
+        return new RunJson("simulate", status.key, scenario.toMap(), initial.summary(), engine.backend(),
+                engine.device(), engine.precision().key, exact ? "none (event-driven)" : scenario.run().scheme().key,
+                exact ? null : step.h(), step.explicitBound(), scenario.run().seed(), threads, imbalanceLimit,
+                checkpointEverySteps > 0 ? checkpointEverySteps * step.h() : null, Versions.current(), resumedFrom,
+                written,
+                last != null ? new RunJson.Final(last.time(), last.mean()[0], last.mean()[1], last.variance()[0],
+                        last.variance()[1]) : null,
+                end != null ? end.steps() : null, end != null ? end.endTime() : null,
+                result != null ? result.wallSeconds() : null, end != null ? end.wallSeconds() : null,
+                end != null ? end.neuronStepsPerSecond(scenario.n()) : null,
+                result != null ? result.explicitFallbacks() : null,
+                end != null && !end.message().isEmpty() ? end.message() : null, checkpointError, error,
+                engine.counters().isEmpty() ? null : engine.counters());
+    }
+
+    /** Best effort: run.json says "failed" and why; a failure to write it must not hide the first one. */
+    private void markFailed(RuntimeException e) {
+        if (status == null) {
+            return;
+        }
+        status = RunStatus.FAILED;
+        error = String.valueOf(e.getMessage());
+        try {
+            writeRunJson();
+        } catch (UncheckedIOException again) {
+            log.println("balnet: also could not record the failure in run.json: " + again.getMessage());
+            log.flush();
+        }
+    }
+
+    /** An I/O failure during the run (a full disk), with what survives it and how to go on. */
+    private RuntimeException withWhatSurvives(RuntimeException e) {
+        if (!(e instanceof UncheckedIOException)) {
+            return e;
+        }
+        String hint = lastCheckpoint != null
+                ? String.format(Locale.ROOT, "; the checkpoint %s (t = %s) is intact: make room and continue with "
+                        + "balnet simulate --resume %s", lastCheckpointFile, Json.number(lastCheckpoint.time()), dir)
+                : "; no checkpoint was written before (use --checkpoint-every to have some)";
+        return new UncheckedIOException(e.getMessage() + hint, ((UncheckedIOException) e).getCause());
+    }
+
+    private String relative(Path file) {
+        return dir.relativize(file).toString();
+    }
+
+    // ---------------------------------------------------------------- what callers report
+
+    public Path directory() {
+        return dir;
+    }
+
+    public Path runFile() {
+        return dir.resolve(RunJson.FILE);
+    }
+
+    public Path trajectoryFile() {
+        return dir.resolve(TRAJECTORY_CSV);
+    }
+
+    public Scenario scenario() {
+        return scenario;
+    }
+
+    public StepSize.Choice step() {
+        return step;
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    /** The step the run starts from: 0, or the checkpoint's when resumed. */
+    public long startStep() {
+        return startStep;
+    }
+
+    /** The simulated time the run starts from. */
+    public double startTime() {
+        return sim.observables().time();
+    }
+
+    /** The checkpoint a resumed run continues from. */
+    public Optional<Path> resumedFrom() {
+        return resumedFrom != null ? Optional.of(dir.resolve(resumedFrom.checkpoint())) : Optional.empty();
+    }
+
+    /** Why newer checkpoints of a resumed run were passed over: one sentence each. */
+    public List<String> skipped() {
+        return skipped;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (csv != null) {
+                csv.close();
+            }
+        } finally {
+            if (sim != null) {
+                sim.close();
+            } else {
+                engine.close();
+            }
+        }
+    }
+}

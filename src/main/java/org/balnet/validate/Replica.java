@@ -1,0 +1,167 @@
+package org.balnet.validate;
+
+import org.balnet.io.TimeGrid;
+import org.balnet.model.Population;
+import org.balnet.model.Scenario;
+import org.balnet.sim.Backends;
+import org.balnet.sim.Engine;
+import org.balnet.sim.InitialPoint;
+import org.balnet.sim.Observables;
+import org.balnet.sim.PopulationSums;
+import org.balnet.sim.Precision;
+import org.balnet.sim.RunStatus;
+import org.balnet.sim.Simulation;
+import org.balnet.sim.StepSize;
+import org.balnet.sim.TimeLoop;
+import org.balnet.sim.TrajectoryRow;
+import org.balnet.sim.cpu.RateTable;
+import org.balnet.sim.opencl.DeviceRequest;
+
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One simulated replica of a validation or reproduction: its rows at the record times t_k = k D and the
+ * state histograms taken on the way. {@link #simulate} runs it through any backend ({@link Backends})
+ * with the host-side driver of {@code balnet simulate} ({@link Simulation}, {@link TimeLoop}), keeping
+ * the rows in memory instead of a file.
+ *
+ * @param n           neurons per population
+ * @param index       replica number, 0-based
+ * @param seed        RNG key
+ * @param status      completed, or left-balanced-state when the run stopped early
+ * @param message     why it stopped early (empty when completed)
+ * @param h           time step
+ * @param backend     engine that ran it, e.g. "cpu"
+ * @param device      the engine's device description
+ * @param rows        the rows on the record grid, in time order (a stop between record times is not a row)
+ * @param histograms  state histograms at the requested times (both populations; absent past an early stop)
+ * @param wallSeconds wall time of the stepping
+ * @param steps       steps taken
+ */
+public record Replica(long n, int index, long seed, RunStatus status, String message, double h, String backend,
+                      String device, List<TrajectoryRow> rows, List<StateHistogram> histograms, double wallSeconds,
+                      long steps) {
+
+    /**
+     * What to simulate.
+     *
+     * @param scenario       the network with its n, seed, t_end, dt, record interval and scheme
+     * @param initial        the balanced initial point of the scenario (the same for every n)
+     * @param backend        backend name as {@link Backends#create} takes it
+     * @param precision      state precision
+     * @param devices        the OpenCL device and host profile (for backends opencl and auto)
+     * @param threads        CPU threads of the engine
+     * @param imbalanceLimit relative imbalance at which the run stops (the simulator's departure test)
+     * @param histogramRows  record indices k (t = k D) at which to histogram both populations
+     * @param initialState   the state to start from, [population][neuron], instead of the one the engine draws
+     *                       from the seed; null for the engine's own (runs of different backends that share it
+     *                       are paired: {@link TimeStepStudy})
+     */
+    public record Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision,
+                       DeviceRequest devices, int threads, double imbalanceLimit, long[] histogramRows,
+                       double[][] initialState) {
+        /** A run from the initial state the engine draws from the scenario's seed. */
+        public Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision, DeviceRequest devices,
+                    int threads, double imbalanceLimit, long[] histogramRows) {
+            this(scenario, initial, backend, precision, devices, threads, imbalanceLimit, histogramRows, null);
+        }
+    }
+
+    /** A log that drops everything: the backend's "auto chose ..." line is worth reading once, not per replica. */
+    public static final PrintWriter QUIET = new PrintWriter(Writer.nullWriter());
+
+    /**
+     * @param index replica number, for the record
+     * @param log   where the backend reports what {@code auto} chose
+     */
+    public static Replica simulate(Spec spec, int index, PrintWriter log) {
+        Scenario s = spec.scenario();
+        Scenario.RunSettings settings = s.run();
+        StepSize.Choice step = Backends.step(spec.backend(), s, spec.initial().jacobian());
+        long perRecord = step.stepsPerRecord();
+        List<TrajectoryRow> rows = new ArrayList<>((int) (step.totalSteps() / perRecord) + 1);
+        List<StateHistogram> histograms = new ArrayList<>();
+        long[] wanted = spec.histogramRows().clone();
+        Arrays.sort(wanted);
+
+        TimeLoop.Outcome outcome;
+        String backend;
+        String device;
+        try (Engine engine = Backends.create(spec.backend(), s, spec.precision(), settings.seed(), spec.threads(),
+                step.h(), spec.devices(), log);
+             Simulation sim = spec.initialState() == null
+                     ? new Simulation(s, engine, settings.scheme(), step.h(), spec.initial().mean())
+                     : new Simulation(s, engine, settings.scheme(), step.h(), start(s, engine, spec))) {
+            backend = engine.backend();
+            device = engine.device();
+            TimeLoop.Recorder recorder = row -> {
+                // the row at which a run leaves the balanced state lies between record times: not on the grid
+                long k = row.observables().step();
+                if (k % perRecord != 0) {
+                    return;
+                }
+                rows.add(row);
+                if (Arrays.binarySearch(wanted, k / perRecord) >= 0) {
+                    for (Population p : Population.values()) {
+                        StateHistogram h = StateHistogram.capture(engine, p, row.t(), row.observables());
+                        if (h != null) {
+                            histograms.add(h);
+                        }
+                    }
+                }
+            };
+            TimeLoop loop = new TimeLoop(settings.recordEvery(), perRecord, spec.imbalanceLimit());
+            loop.recordIfDue(sim, recorder);
+            outcome = loop.run(sim, step.totalSteps(), recorder, x -> { }, () -> false);
+        }
+        return new Replica(s.n(), index, settings.seed(), outcome.status(), outcome.message(), step.h(), backend,
+                device, List.copyOf(rows), List.copyOf(histograms), outcome.wallSeconds(), outcome.steps());
+    }
+
+    /**
+     * Writes the given initial state into the engine and returns its observables at t = 0 (the sums taken
+     * around the initial means, as an engine's own initialisation does).
+     */
+    private static Observables start(Scenario s, Engine engine, Spec spec) {
+        double[] centre = spec.initial().mean();
+        RateTable rates = new RateTable(s);
+        PopulationSums[] sums = new PopulationSums[2];
+        double[] flat = new double[PopulationSums.WIDTH];
+        for (Population p : Population.values()) {
+            double[] u = spec.initialState()[p.index()].clone();
+            engine.writeState(p, 0, u, u.length);
+            engine.readState(p, 0, u, u.length); // as stored (rounded to float in fp32)
+            Arrays.fill(flat, 0.0);
+            for (double x : u) {
+                double d = x - centre[p.index()];
+                flat[PopulationSums.SUM] += d;
+                flat[PopulationSums.SUM_SQ] += d * d;
+                rates.accumulate(flat, p.index(), x);
+            }
+            sums[p.index()] = new PopulationSums();
+            sums[p.index()].addFlat(flat, 0, u.length);
+        }
+        return Observables.from(s, 0, 0.0, sums, centre);
+    }
+
+    public boolean completed() {
+        return status == RunStatus.COMPLETED;
+    }
+
+    /** The row at record time t exactly, if the replica reached it. */
+    public Optional<TrajectoryRow> at(double t) {
+        int k = TimeGrid.indexOf(rows, TrajectoryRow::t, t);
+        return k >= 0 ? Optional.of(rows.get(k)) : Optional.empty();
+    }
+
+    /** One value of every row, e.g. {@code column(TrajectoryRow::t)}, for figures. */
+    public double[] column(ToDoubleFunction<TrajectoryRow> value) {
+        return rows.stream().mapToDouble(value).toArray();
+    }
+}
