@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 mvn -q -B -DskipTests package
 rm -rf .gpu
 mkdir .gpu
-# java.logging: JOCL logs through it; jdk.unsupported: sun.misc for libraries that probe it.
-jlink --add-modules java.base,java.logging,jdk.unsupported --strip-debug \
+# java.logging: JOCL logs through it; jdk.unsupported: sun.misc for libraries that probe it;
+# jdk.incubator.vector: the CPU backend's vectorised Philox (org.balnet.rng.PhiloxVector).
+jlink --add-modules java.base,java.logging,jdk.unsupported,jdk.incubator.vector --strip-debug \
       --no-header-files --no-man-pages --compress=2 --output .gpu/jre
 cp target/balnet.jar .gpu/
 cp hosts/gpu-check.sh .gpu/

@@ -127,7 +127,7 @@ for n in ${GPU_CHECK_SIZES:-1000000 10000000 100000000 1000000000}; do
 done
 
 say "bench: the Java engine on this host's CPUs, for scale"
-run "$java" -Xmx8g -jar "$jar" bench --scenario mv-6.1 --backend cpu --n 10000000 --steps 5 --repeats 3 --warmup 1
+run "$java" -Xmx8g --add-modules jdk.incubator.vector -jar "$jar" bench --scenario mv-6.1 --backend cpu --n 10000000 --steps 5 --repeats 3 --warmup 1
 
 say "summary (bench lines)"
 grep '^{"backend"' "$log" | sed 's/"device":"[^"]*",//'

@@ -1,6 +1,6 @@
 // Partial sums of the state, per work-group: twin of CpuEngine.accumulate and RateTable.accumulate
 // (the flat layout of org.balnet.sim.PopulationSums: SUM, SUM_SQ, RATE_E, RATE_I, SLOPE_E, SLOPE_I).
-// Needs the generated rate functions rate_ee .. rate_ii (RateFunction.openClSource) before it.
+// Needs the generated rate functions rates_source_e and rates_source_i (SourceRates.openClSource) before it.
 //
 // Each work-item accumulates its neurons in private doubles; the work-group then adds the
 // work-items' sums by a tree in local memory, in a fixed order, and work-item 0 writes the group's
@@ -32,15 +32,9 @@ inline void sums_accumulate(population_sums *s, int source, double u, double cen
     s->sum += d;
     s->sum_sq += d * d;
     if (source == 0) {
-        s->rate_e += rate_ee(u);
-        s->rate_i += rate_ie(u);
-        s->slope_e += rate_ee_d1(u);
-        s->slope_i += rate_ie_d1(u);
+        rates_source_e(u, &s->rate_e, &s->rate_i, &s->slope_e, &s->slope_i);
     } else {
-        s->rate_e += rate_ei(u);
-        s->rate_i += rate_ii(u);
-        s->slope_e += rate_ei_d1(u);
-        s->slope_i += rate_ii_d1(u);
+        rates_source_i(u, &s->rate_e, &s->rate_i, &s->slope_e, &s->slope_i);
     }
 }
 

@@ -4,6 +4,7 @@ import org.balnet.io.AtomicFiles;
 import org.balnet.io.CsvWriter;
 import org.balnet.io.Json;
 import org.balnet.io.OutputDirectory;
+import org.balnet.io.TimeGrid;
 import org.balnet.io.Versions;
 import org.balnet.limit.BalancedPoint;
 import org.balnet.limit.Eigenvalues;
@@ -17,6 +18,7 @@ import org.balnet.limit.OutputGrid;
 import org.balnet.limit.Trajectory;
 import org.balnet.model.InputError;
 import org.balnet.model.Population;
+import org.balnet.model.RateFunction;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import picocli.CommandLine;
@@ -56,11 +58,13 @@ public final class LimitCommand implements Callable<Integer> {
             description = "Scenario file (TOML), or the name of a built-in one (mv-6.1, mv-6.2, eta-finite).")
     String scenarioSpec;
 
-    @Option(names = "--t-end", paramLabel = "T", description = "End time (default: the scenario's run.t_end).")
+    @Option(names = "--t-end", paramLabel = "T", description = "End time, a whole number of --dt-out intervals: the "
+            + "last row is at T (default: the scenario's run.t_end).")
     Double tEnd;
 
     @Option(names = "--dt-out", paramLabel = "D",
-            description = "Interval between output rows (default: the scenario's run.record_every).")
+            description = "Interval between output rows; T must be a whole number of them (default: the scenario's "
+                    + "run.record_every).")
     Double dtOut;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: CSV to stdout).")
@@ -71,7 +75,7 @@ public final class LimitCommand implements Callable<Integer> {
 
     @Option(names = "--finite-n", paramLabel = "N",
             description = "Solve the finite-n Gaussian closure for N neurons per population instead of the limit.")
-    Double finiteN;
+    Long finiteN;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -87,7 +91,7 @@ public final class LimitCommand implements Callable<Integer> {
         Scenario.RunSettings r = scenario.run();
         scenario = scenario.withRun(new Scenario.RunSettings(t, r.dt(), d, r.seed(), r.scheme()));
         if (finiteN != null) {
-            scenario = scenario.withN((long) (double) finiteN);
+            scenario = scenario.withN(finiteN);
         }
         if (out != null) {
             OutputDirectory.prepare(out, force);
@@ -103,7 +107,7 @@ public final class LimitCommand implements Callable<Integer> {
         Trajectory trajectory;
         try {
             trajectory = finiteN != null
-                    ? new GaussianClosure(model, finiteN).solve(start, t, d)
+                    ? new GaussianClosure(model, (double) finiteN).solve(start, t, d)
                     : new LimitSolver(model).solve(start, t, d);
         } catch (LimitFailure e) {
             throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
@@ -135,11 +139,7 @@ public final class LimitCommand implements Callable<Integer> {
         positive("--t-end", tEnd);
         positive("--dt-out", dtOut);
         if (finiteN != null) {
-            positive("--finite-n", finiteN);
-            if (!(finiteN >= 1) || finiteN != Math.rint(finiteN) || finiteN > ScenarioLoader.MAX_N) {
-                throw InputError.outOfRange("--finite-n", Json.number(finiteN),
-                        "a whole number of neurons per population in [1, 2^54]");
-            }
+            ScenarioLoader.checkN("--finite-n", finiteN);
         }
     }
 
@@ -151,6 +151,7 @@ public final class LimitCommand implements Callable<Integer> {
 
     private void checkRows(double t, double d) {
         String dKey = dtOut != null ? "--dt-out" : "run.record_every";
+        TimeGrid.records(t, tEnd != null ? "--t-end" : "run.t_end", d, dKey);
         if (!(t / d < OutputGrid.MAX_ROWS)) {
             throw InputError.outOfRange(dKey, Json.number(d),
                     "at least T / 10^6 = " + Json.number(t / 1e6) + " (at most a million rows)");
@@ -165,7 +166,7 @@ public final class LimitCommand implements Callable<Integer> {
                 how, Json.number(p.varianceE()), Json.number(p.varianceI()), p.meanE(), p.meanI(), p.residual());
         Eigenvalues ev = p.eigenvalues();
         w.printf(Locale.ROOT, "Eigenvalues of J_v there: %s; %s, so the point is stable (on the balanced manifold), "
-                        + "zeta = %.6f.%n", ev,
+                        + "zeta = %.6g.%n", ev,
                 ev.isComplex() ? "their real part is negative" : "both are negative", ev.zeta());
         long stable = p.roots().stream().filter(BalancedPoint.Root::isStable).count();
         if (stable > 1) {
@@ -183,9 +184,19 @@ public final class LimitCommand implements Callable<Integer> {
             return String.format(Locale.ROOT, "Closure solved to T = %s (n = %s); largest |F| = %.3g, the O(n^-1/2) "
                     + "imbalance the limit sets to 0.", Json.number(t), Json.number(finiteN), tr.maxResidual());
         }
+        if (tr.silent().isPresent()) {
+            LimitRow end = tr.end();
+            return String.format(Locale.ROOT, "The limit fell silent at t = %.6g: a rate fell below %.0e of its bound "
+                            + "(Q = (%.3g, %.3g, %.3g, %.3g) for ee, ei, ie, ii) at v = (%.6f, %.6f), K = (%.6g, %.6g); "
+                            + "a balance between vanished rates is rounding, so it stops there, before T = %s.",
+                    tr.silent().getAsDouble(), RateFunction.NEGLIGIBLE_FRACTION, end.q(Population.E, Population.E),
+                    end.q(Population.E, Population.I), end.q(Population.I, Population.E),
+                    end.q(Population.I, Population.I), end.mean(Population.E), end.mean(Population.I),
+                    end.variance(Population.E), end.variance(Population.I), Json.number(t));
+        }
         if (tr.eta().isPresent()) {
             LimitRow end = tr.end();
-            return String.format(Locale.ROOT, "The limit left the balanced manifold at eta = %.6f: zeta reached 0 "
+            return String.format(Locale.ROOT, "The limit left the balanced manifold at eta = %.6g: zeta reached 0 "
                             + "(trace J_v = %.4g, det J_v = %.4g) at v = (%.6f, %.6f), K = (%.6f, %.6f); it stops there, "
                             + "before T = %s.", tr.eta().getAsDouble(), end.traceJv(), end.detJv(),
                     end.mean(Population.E), end.mean(Population.I), end.variance(Population.E),
@@ -203,9 +214,11 @@ public final class LimitCommand implements Callable<Integer> {
         for (int i = 0; i < LimitRow.COLUMNS.size(); i++) {
             end.put(LimitRow.COLUMNS.get(i), v[i]);
         }
-        Object eta = finiteN != null ? null : tr.eta().isPresent() ? (Object) tr.eta().getAsDouble() : "balanced until T";
+        Object eta = finiteN != null ? null : tr.eta().isPresent() ? (Object) tr.eta().getAsDouble()
+                : tr.silent().isPresent() ? "not reached: the limit fell silent first" : "balanced until T";
         return new LimitRunJson("limit", "completed", finiteN != null ? "gaussian-closure" : "hydrodynamic-limit",
-                finiteN, scenario.toMap(), t, d, tr.solver(), LimitRunJson.InitialPoint.of(p), eta, outcome, end,
-                tr.rows().size(), List.of(csvName, RUN_JSON), Versions.current(), wall);
+                finiteN != null ? Double.valueOf(finiteN) : null, scenario.toMap(), t, d, tr.solver(), LimitRunJson.InitialPoint.of(p), eta, outcome, end,
+                tr.rows().size(), List.of(csvName, RUN_JSON), Versions.current(), wall,
+                tr.silent().isPresent() ? tr.silent().getAsDouble() : null);
     }
 }

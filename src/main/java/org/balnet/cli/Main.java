@@ -56,6 +56,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler(Main::handleExecutionException);
         cl.setParameterExceptionHandler(Main::handleParameterException);
         cl.setCaseInsensitiveEnumValuesAllowed(false);
+        WholeNumberConverter.register(cl);
         return cl;
     }
 
@@ -95,7 +96,8 @@ public final class Main implements Runnable {
     private static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("balnet: error: " + ex.getMessage());
+        BadInputException refused = WholeNumberConverter.refusal(ex);
+        err.println("balnet: error: " + (refused != null ? refused.getMessage() : ex.getMessage()));
         if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
             err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for the options.");
         }

@@ -20,7 +20,8 @@ public final class ScenarioOptions {
                     + "with simulate --resume).")
     String scenario;
 
-    @Option(names = "--t-end", paramLabel = "T", description = "End time (overrides run.t_end).")
+    @Option(names = "--t-end", paramLabel = "T", description = "End time, a whole number of record intervals: the run "
+            + "ends exactly at T and writes its row there (overrides run.t_end).")
     Double tEnd;
 
     @Option(names = "--dt", paramLabel = "H|auto", description = "Time step, or auto (overrides run.dt).")
@@ -33,7 +34,8 @@ public final class ScenarioOptions {
             + "validate derives each replica's seed from it.")
     Long seed;
 
-    @Option(names = "--record-every", paramLabel = "D", description = "Record interval (overrides run.record_every).")
+    @Option(names = "--record-every", paramLabel = "D", description = "Record interval; the end time must be a whole "
+            + "number of them (overrides run.record_every).")
     Double recordEvery;
 
     /**

@@ -175,9 +175,11 @@ public final class SimulateCommand implements Callable<Integer> {
             return interrupted(run, result, trap, stdout, stderr);
         }
         long n = run.scenario().n();
-        stdout.printf(Locale.ROOT, "%s: %d steps in %.2f s (%.3g neuron-steps/s); wrote %s and %s%n",
-                outcome.status().key, outcome.steps(), outcome.wallSeconds(), outcome.neuronStepsPerSecond(n),
-                run.trajectoryFile(), run.runFile());
+        // no rate for no steps (a resumed run that was already at its end): "NaN neuron-steps/s" says nothing
+        String rate = outcome.steps() > 0
+                ? String.format(Locale.ROOT, " (%.3g neuron-steps/s)", outcome.neuronStepsPerSecond(n)) : "";
+        stdout.printf(Locale.ROOT, "%s: %d steps in %.2f s%s; wrote %s and %s%n", outcome.status().key,
+                outcome.steps(), outcome.wallSeconds(), rate, run.trajectoryFile(), run.runFile());
         stdout.flush();
         if (outcome.status() == RunStatus.LEFT_BALANCED_STATE) {
             throw new CommandFailure(outcome.message() + "; everything up to then is in " + run.directory());

@@ -8,6 +8,7 @@ import org.balnet.limit.LimitFailure;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.model.WholeNumbers;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.model.Scheme;
@@ -57,8 +58,8 @@ public final class ValidateCommand implements Callable<Integer> {
     String sizes;
 
     @Option(names = "--replicas", paramLabel = "R",
-            description = "Runs per n, each with its own seed (default: " + DEFAULT_REPLICAS + "; with --dt-study, runs "
-                    + "of the exact backend and of each scheme and step, paired by initial state, default "
+            description = "Runs per n, each with its own seed (default: " + DEFAULT_REPLICAS + "; with --dt-study, "
+                    + "runs of the exact backend and of each scheme and step, paired by initial state, default "
                     + DEFAULT_STUDY_REPLICAS + ").")
     Integer replicas;
 
@@ -164,10 +165,10 @@ public final class ValidateCommand implements Callable<Integer> {
         for (TimeStepStudy.SizeResult s : result.sizes()) {
             for (TimeStepStudy.StepResult st : s.steps()) {
                 if (st.ran()) {
-                    stdout.printf(Locale.ROOT, "n = %d, %s, h = %s: bias %.4g (noise floor %.2g), %.1f%% of the finite-n "
-                                    + "error %.4g%n", s.n(), st.scheme().key, Json.number(st.h()), st.window()[2].value(),
-                            st.window()[2].noise(), 100 * st.window()[2].value() / s.limitError().mean(),
-                            s.limitError().mean());
+                    stdout.printf(Locale.ROOT, "n = %d, %s, h = %s: bias %.4g (noise floor %.2g), %.1f%% of the "
+                                    + "finite-n error %.4g%n", s.n(), st.scheme().key, Json.number(st.h()),
+                            st.window()[2].value(), st.window()[2].noise(),
+                            100 * st.window()[2].value() / s.limitError().mean(), s.limitError().mean());
                 }
             }
             for (TimeStepStudy.Advice a : s.advice()) {
@@ -319,7 +320,8 @@ public final class ValidateCommand implements Callable<Integer> {
     }
 
     /**
-     * A comma-separated list of neuron counts: whole numbers in [1, 2^54], written plainly or as 1e5;
+     * A comma-separated list of neuron counts: whole numbers in [1, 2^54] in the syntax of
+     * {@link WholeNumbers} (1000, 1_000, 1e3);
      * at least two different ones; returned sorted.
      */
     static long[] parseSizes(String option, String text) {
@@ -330,18 +332,9 @@ public final class ValidateCommand implements Callable<Integer> {
     static long[] parseSizes(String option, String text, int least) {
         List<Long> out = new ArrayList<>();
         for (String part : text.split(",", -1)) {
-            String p = part.trim();
-            double x;
-            try {
-                x = Double.parseDouble(p);
-            } catch (NumberFormatException e) {
-                throw InputError.WRONG_TYPE.exception(option, option, text,
-                        "a comma-separated list of neuron counts such as 1000,1e4,1e5 ('" + p + "' is not a number)");
-            }
-            if (!(x >= 1) || x != Math.rint(x) || x > ScenarioLoader.MAX_N) {
-                throw InputError.outOfRange(option, text, "whole numbers of neurons in [1, 2^54] ('" + p + "' is not)");
-            }
-            out.add((long) x);
+            long x = WholeNumbers.parse(part, option);
+            ScenarioLoader.checkN(option, x);
+            out.add(x);
         }
         long[] n = out.stream().mapToLong(Long::longValue).sorted().toArray();
         if (Arrays.stream(n).distinct().count() != n.length) {

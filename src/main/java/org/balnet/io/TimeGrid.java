@@ -1,7 +1,10 @@
 package org.balnet.io;
 
+import org.balnet.model.InputError;
+
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -19,6 +22,38 @@ public final class TimeGrid {
     /** The m-th output time. */
     public double time(long m) {
         return interval.multiply(BigDecimal.valueOf(m)).doubleValue();
+    }
+
+    /**
+     * The end-time rule of every command: a run ends exactly at its end time T, on its last record,
+     * so T must be a whole number of record intervals D (within 1e-9 relative, so that 5 / 0.01 counts
+     * as 500). A T between two records is refused rather than rounded, because either rounding ends
+     * the run somewhere the user did not ask for (before T, or past it, as 17 steps of 0.003 pass 0.05).
+     *
+     * @param tEnd     T &gt; 0
+     * @param tKey     the option or key T came from, for the message ({@code --t-end})
+     * @param interval D &gt; 0
+     * @param dKey     the option or key D came from ({@code --record-every}, {@code --dt-out})
+     * @return T / D, the index of the last record
+     * @throws org.balnet.model.BadInputException CONFLICT naming both values and the nearest end times that fit
+     */
+    public static long records(double tEnd, String tKey, double interval, String dKey) {
+        long k = multiple(tEnd, interval);
+        if (k >= 1) {
+            return k;
+        }
+        TimeGrid grid = new TimeGrid(interval);
+        double ratio = tEnd / interval;
+        long below = (long) Math.floor(ratio);
+        String fits = below >= 1
+                ? String.format(Locale.ROOT, "%s %s or %s", tKey, Json.number(grid.time(below)),
+                Json.number(grid.time(below + 1)))
+                : String.format(Locale.ROOT, "%s %s", tKey, Json.number(grid.time(1)));
+        throw InputError.CONFLICT.exception(tKey, String.format(Locale.ROOT,
+                "%s = %s is not a whole number of record intervals %s = %s (%s / %s = %.6g): a run ends exactly "
+                        + "at its end time, on a recorded row; use %s, or a %s that divides %s",
+                tKey, Json.number(tEnd), dKey, Json.number(interval), Json.number(tEnd), Json.number(interval), ratio,
+                fits, dKey, Json.number(tEnd)));
     }
 
     /**

@@ -138,8 +138,8 @@ public final class GaussianClosure {
         solver.put("steps", ex.steps);
         solver.put("rejected_steps", ex.rejected);
         solver.put("rhs_evaluations", ex.evaluations);
-        return new Trajectory(List.copyOf(rows), rows.get(rows.size() - 1), OptionalDouble.empty(), maxResidual,
-                solver);
+        return new Trajectory(List.copyOf(rows), rows.get(rows.size() - 1), OptionalDouble.empty(),
+                OptionalDouble.empty(), maxResidual, solver);
     }
 
     /** One extrapolation step at a time, with the order (column count) and step-size control. */

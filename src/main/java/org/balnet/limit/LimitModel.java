@@ -18,6 +18,12 @@ public final class LimitModel {
     private final double[] tau;
     private final double[][] coupling;
     private final RateFunction[][] rates;
+    /** C_ab * C_f,ab summed over the sources: the largest input a target can get, [target]. */
+    private final double[] inputBound = new double[2];
+    /** C_ab * {@link RateFunction#negligible()} summed over the sources: an input that has vanished, [target]. */
+    private final double[] inputFloor = new double[2];
+    /** max over pairs of C_ab sup|f_ab'|: the scale of J_v's entries, and of their rounding. */
+    private final double jacobianScale;
 
     /**
      * @param tau      time constants [e, i], &gt; 0
@@ -33,6 +39,15 @@ public final class LimitModel {
                 throw new IllegalArgumentException("tau must be > 0, got " + this.tau[a]);
             }
         }
+        double scale = 0;
+        for (int a = 0; a < 2; a++) {
+            for (int b = 0; b < 2; b++) {
+                inputBound[a] += this.coupling[a][b] * this.rates[a][b].bound();
+                inputFloor[a] += this.coupling[a][b] * this.rates[a][b].negligible();
+                scale = Math.max(scale, this.coupling[a][b] * this.rates[a][b].derivativeBound());
+            }
+        }
+        this.jacobianScale = scale;
     }
 
     /** The model of a scenario (n plays no part in the limit). */
@@ -50,6 +65,20 @@ public final class LimitModel {
 
     public RateFunction rate(Population target, Population source) {
         return rates[target.index()][source.index()];
+    }
+
+    /** C_ae C_f,ae + C_ai C_f,ai: the bound of the input C_ae Q_ae + C_ai Q_ai of a target. */
+    public double inputBound(Population target) {
+        return inputBound[target.index()];
+    }
+
+    /**
+     * max over pairs of C_ab sup|f_ab'|, the scale of J_v's entries: they are computed with an absolute
+     * rounding error of about 1e-16 times this (f' = a c (1 - t)(1 + t) cancels in the tails), however
+     * small they are themselves.
+     */
+    public double jacobianScale() {
+        return jacobianScale;
     }
 
     /**
@@ -91,10 +120,16 @@ public final class LimitModel {
     public static final class Evaluation {
         /**
          * Relative stability margin: a point counts as stable (on the balanced manifold) only if
-         * zeta &lt; -STABILITY_MARGIN * max|J_v|. Below that, zeta is round-off (a root deep in the
-         * flat tail of a rate has zeta ~ -1e-16), and the limit solver stops there as "zeta reached 0".
+         * zeta &lt; -STABILITY_MARGIN * {@link LimitModel#jacobianScale()}. Below that, zeta is round-off
+         * (a root deep in the flat tail of a rate has J_v ~ 1e-16 and zeta ~ -1e-16), and the limit
+         * solver stops there as "zeta reached 0".
          */
         public static final double STABILITY_MARGIN = 1e-10;
+        /**
+         * Absolute rounding of F, as a fraction of the input bound C_ae C_f,ae + C_ai C_f,ai: each Q is a
+         * sum of a few hundred quadrature terms of size up to C_f, each rounded to 1e-16 of itself.
+         */
+        public static final double ROUNDING = 1e-14;
 
         final double[] mean;
         final double[] variance;
@@ -111,6 +146,9 @@ public final class LimitModel {
         final double[][] sigmaByMean = new double[2][2];
         final double[][] sigmaByVariance = new double[2][2];
         final double[] relaxation = new double[2];
+        /** C_ae Q_ae + C_ai Q_ai, [target]: the excitatory plus the inhibitory drive that F balances. */
+        final double[] input = new double[2];
+        private final LimitModel model;
 
         private Evaluation(LimitModel model, double[] mean, double[] variance, double[][] q, double[][] dq,
                            double[][] ddq) {
@@ -119,11 +157,13 @@ public final class LimitModel {
             this.q = q;
             this.dq = dq;
             this.ddq = ddq;
+            this.model = model;
             for (int a = 0; a < 2; a++) {
                 for (int b = 0; b < 2; b++) {
                     double c = model.coupling[a][b];
                     double signedC = POPS[b].sign * c;
                     imbalance[a] += signedC * q[a][b];
+                    input[a] += c * q[a][b];
                     jacobianV[a][b] = signedC * dq[a][b];
                     // d/dK G[g] = (1/2) G[g''] (Stein's lemma, twice)
                     jacobianK[a][b] = 0.5 * signedC * ddq[a][b];
@@ -157,6 +197,51 @@ public final class LimitModel {
         /** Q_{target source} = G[f_{target source}](v_source, K_source), the mean rate per synapse (5.7). */
         public double q(Population target, Population source) {
             return q[target.index()][source.index()];
+        }
+
+        /** Q_ab / C_f,ab: the mean rate as a fraction of its bound, in (0, 1]. */
+        public double rateFraction(Population target, Population source) {
+            return q(target, source) / model.rate(target, source).bound();
+        }
+
+        /** Whether Q_ab has vanished: below {@link RateFunction#negligible()}, where rounding decides it. */
+        public boolean rateVanished(Population target, Population source) {
+            return !(q(target, source) >= model.rate(target, source).negligible());
+        }
+
+        /** C_ae Q_ae + C_ai Q_ai: the total drive of a target, which F_alpha balances. */
+        public double input(Population target) {
+            return input[target.index()];
+        }
+
+        /**
+         * |F_alpha| / (C_ae Q_ae + C_ai Q_ai): 0 at balance, 1 when one side is absent. Divides by the input
+         * or, where that has vanished (underflowed, even to 0), by the input of rates at
+         * {@link RateFunction#negligible()}, so it is never 0/0 or a ratio of two rounding errors.
+         */
+        public double relativeImbalance(Population target) {
+            int a = target.index();
+            return Math.abs(imbalance[a]) / Math.max(input[a], model.inputFloor[a]);
+        }
+
+        /** The larger {@link #relativeImbalance} of the two populations: the distance from balance, relative. */
+        public double relativeResidual() {
+            return Math.max(relativeImbalance(Population.E), relativeImbalance(Population.I));
+        }
+
+        /**
+         * Whether F = 0 holds to {@code relative} of the inputs, up to the rounding of F: for both targets
+         * |F_alpha| &le; relative (C_ae Q_ae + C_ai Q_ai) + {@link #ROUNDING} (C_ae C_f,ae + C_ai C_f,ai). The
+         * second term is what the arithmetic can resolve; it keeps the test meaningful where the inputs are
+         * small (a relative 1e-10 of an input of 1e-7 C_f is below the rounding of F) without dividing by them.
+         */
+        public boolean isBalanced(double relative) {
+            for (int a = 0; a < 2; a++) {
+                if (!(Math.abs(imbalance[a]) <= relative * input[a] + ROUNDING * model.inputBound[a])) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** Sigma_alpha (4.14)-(4.15). */
@@ -199,15 +284,13 @@ public final class LimitModel {
             return eigenvalues().zeta();
         }
 
-        /** STABILITY_MARGIN * max|J_v| : how far below 0 zeta must be for the point to count as stable. */
+        /**
+         * STABILITY_MARGIN * max C sup|f'|: how far below 0 zeta must be for the point to count as stable.
+         * Relative to the scale J_v's entries can have, not to their values here: where every f' is in
+         * its tail the entries are themselves rounding, and so is any eigenvalue made of them.
+         */
         public double stabilityMargin() {
-            double s = 0;
-            for (double[] row : jacobianV) {
-                for (double x : row) {
-                    s = Math.max(s, Math.abs(x));
-                }
-            }
-            return STABILITY_MARGIN * s;
+            return STABILITY_MARGIN * model.jacobianScale;
         }
 
         /** (3.8) beyond round-off: zeta &lt; -{@link #stabilityMargin()}. False for NaN. */

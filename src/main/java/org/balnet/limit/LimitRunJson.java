@@ -26,12 +26,14 @@ import java.util.Map;
  * @param files        the files written
  * @param versions     balnet, Java, OS
  * @param wallSeconds  wall time
+ * @param silentAt     where a rate of the limit fell below its floor and the solve stopped, if it did
  */
 public record LimitRunJson(String command, String status, String model, Double n, Map<String, Object> scenario,
                            @JsonProperty("t_end") double tEnd, @JsonProperty("dt_out") double dtOut,
                            Map<String, Object> solver, @JsonProperty("initial_point") InitialPoint initialPoint,
                            Object eta, String outcome, Map<String, Double> end, int rows, List<String> files,
-                           Versions versions, @JsonProperty("wall_time_s") double wallSeconds) {
+                           Versions versions, @JsonProperty("wall_time_s") double wallSeconds,
+                           @JsonProperty("silent_at") Double silentAt) {
 
     /**
      * The balanced point the solution started from.

@@ -11,6 +11,8 @@ public enum InputError {
     OUT_OF_RANGE("%s = %s: must be %s"),
     /** NaN or an infinity. */
     NOT_FINITE("%s = %s: must be a finite number"),
+    /** A value that must be a whole number and is not: key, value (WholeNumbers, everywhere). */
+    NOT_WHOLE("%s = %s: must be a whole number, written like 1000000, 1_000_000 or 1e6"),
     /** A value of the wrong type: key, value, expected type. */
     WRONG_TYPE("%s = %s: expected %s"),
     /** A choice not among those allowed: key, value, the choices. */
@@ -29,6 +31,8 @@ public enum InputError {
     RATE_NOT_POSITIVE("%s: %s"),
     /** No stable balanced initial point: description. */
     NO_BALANCED_POINT("%s"),
+    /** The initial state drawn for this n is already out of balance: description. */
+    UNBALANCED_START("%s"),
     /** A run too large for the memory or the backend: description. */
     TOO_LARGE("%s"),
     /** An explicit step above its stability bound: description. */

@@ -10,6 +10,15 @@ import java.util.Locale;
  * negative anywhere (Hypothesis 3.1 needs 0 &lt; f &le; C_f), so every instance is a valid rate.
  */
 public final class RateFunction {
+    /**
+     * A rate below this fraction of its bound C_f has vanished as far as balnet's arithmetic can tell:
+     * f = a (g + offset) is computed with an absolute rounding error of about 1e-16 C_f (g + offset
+     * cancels where g nears its infimum, and the Gaussian expectations inherit that), so a value under
+     * 1e-8 C_f has fewer than 8 correct digits, and a balance C_ae Q_ae = C_ai Q_ai between such values
+     * is decided by rounding. Balanced points are refused there, and a simulation stops there.
+     */
+    public static final double NEGLIGIBLE_FRACTION = 1e-8;
+
     private static final double TWO_OVER_SQRT_PI = 2.0 / Math.sqrt(Math.PI);
 
     private final RateFamily family;
@@ -81,6 +90,19 @@ public final class RateFunction {
         return amplitude * (family.gInf + offset);
     }
 
+    /** The largest rate that counts as vanished: {@link #NEGLIGIBLE_FRACTION} C_f. */
+    public double negligible() {
+        return NEGLIGIBLE_FRACTION * bound();
+    }
+
+    /**
+     * sup |f'| over the real line, at x = 0 for all three families: a c for tanh, a c / 4 for logistic,
+     * 2 a c / sqrt(pi) for erf. The scale of f' and so of the absolute rounding of J_v's entries.
+     */
+    public double derivativeBound() {
+        return Math.abs(derivative(0.0));
+    }
+
     /** f(x). */
     public double value(double x) {
         return amplitude * (g(slope * x) + offset);
@@ -145,40 +167,6 @@ public final class RateFunction {
         }
         double e = Math.exp(y);
         return e / (1.0 + e);
-    }
-
-    /**
-     * OpenCL C for this function and its derivative, as two functions {@code NAME(x)} and
-     * {@code NAME_d1(x)} in double. Constants are hex literals, so the kernels use exactly the
-     * parameters the Java side uses.
-     */
-    public String openClSource(String name) {
-        String a = hex(amplitude), b = hex(offset), c = hex(slope);
-        String g, d1;
-        switch (family) {
-            case TANH:
-                g = "tanh(" + c + " * x)";
-                d1 = "{ const double t = tanh(" + c + " * x); return " + a + " * " + c + " * (1.0 - t * t); }";
-                break;
-            case LOGISTIC:
-                g = "(1.0 / (1.0 + exp(-" + c + " * x)))";
-                d1 = "{ const double s = 1.0 / (1.0 + exp(-" + c + " * x)); return " + a + " * " + c
-                        + " * s * (1.0 - s); }";
-                break;
-            case ERF:
-                g = "erf(" + c + " * x)";
-                d1 = "{ const double y = " + c + " * x; return " + a + " * " + c + " * M_2_SQRTPI * exp(-y * y); }";
-                break;
-            default:
-                throw new AssertionError(family);
-        }
-        return "/* " + this + " */\n"
-                + "inline double " + name + "(const double x) { return " + a + " * (" + g + " + " + b + "); }\n"
-                + "inline double " + name + "_d1(const double x) " + d1 + "\n";
-    }
-
-    private static String hex(double x) {
-        return "(" + Double.toHexString(x) + ")";
     }
 
     @Override

@@ -299,12 +299,12 @@ public final class ScenarioLoader {
         return x;
     }
 
-    /** An integer; a float with an integral value (n = 1e6) is accepted too. */
+    /** A whole number: an integer, or a float with a whole value ({@code n = 1e6}), as {@link WholeNumbers} reads them. */
     private static long integer(TomlTable t, String prefix, String key) {
         Object v = t.get(key);
         String full = prefix + key;
         if (v == null) {
-            throw InputError.MISSING_KEY.exception(full, full, "an integer");
+            throw InputError.MISSING_KEY.exception(full, full, "a whole number");
         }
         if (v instanceof Long) {
             return (Long) v;
@@ -314,11 +314,9 @@ public final class ScenarioLoader {
             if (!Double.isFinite(x)) {
                 throw InputError.NOT_FINITE.exception(full, full, x);
             }
-            if (x == Math.rint(x) && Math.abs(x) < 0x1p62) {
-                return (long) x;
-            }
+            return WholeNumbers.of(x, full);
         }
-        throw InputError.WRONG_TYPE.exception(full, full, show(v), "an integer");
+        throw InputError.WRONG_TYPE.exception(full, full, show(v), "a whole number");
     }
 
     private static String show(Object v) {

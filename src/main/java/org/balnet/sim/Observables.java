@@ -1,6 +1,7 @@
 package org.balnet.sim;
 
 import org.balnet.model.Population;
+import org.balnet.model.RateFunction;
 import org.balnet.model.Scenario;
 
 /**
@@ -52,12 +53,35 @@ public record Observables(long step, double time, double[] mean, double[] varian
 
     /**
      * Relative imbalance |F-hat_alpha| / (C_{alpha e} Q_{alpha e} + C_{alpha i} Q_{alpha i}): 0 when excitation
-     * and inhibition cancel exactly, 1 when one of them is absent.
+     * and inhibition cancel exactly, 1 when one of them is absent. Where the input has vanished (below
+     * {@link #inputFloor}, down to an underflow to 0) it divides by the floor instead, so the ratio is
+     * never 0/0 or a ratio of two rounding errors; {@link #isSilent} reports that case.
      */
     public double relativeImbalance(Scenario scenario, Population alpha) {
+        return Math.abs(imbalance[alpha.index()]) / Math.max(input(scenario, alpha), inputFloor(scenario, alpha));
+    }
+
+    /** C_{alpha e} Q_{alpha e} + C_{alpha i} Q_{alpha i}: the total drive of the targets in alpha. */
+    public double input(Scenario scenario, Population alpha) {
         int a = alpha.index();
-        double input = scenario.coupling(alpha, Population.E) * q[a][0] + scenario.coupling(alpha, Population.I) * q[a][1];
-        return Math.abs(imbalance[a]) / input;
+        return scenario.coupling(alpha, Population.E) * q[a][0] + scenario.coupling(alpha, Population.I) * q[a][1];
+    }
+
+    /**
+     * The input of rates at {@link RateFunction#negligible()}: C_ae 1e-8 C_f,ae + C_ai 1e-8 C_f,ai. An input
+     * below it has vanished as far as the arithmetic can tell (the limit's balanced points use the same floor).
+     */
+    public static double inputFloor(Scenario scenario, Population alpha) {
+        double floor = 0;
+        for (Population beta : Population.values()) {
+            floor += scenario.coupling(alpha, beta) * scenario.rate(alpha, beta).negligible();
+        }
+        return floor;
+    }
+
+    /** Whether the input of alpha has vanished (below {@link #inputFloor}): the network has fallen silent. */
+    public boolean isSilent(Scenario scenario, Population alpha) {
+        return !(input(scenario, alpha) >= inputFloor(scenario, alpha));
     }
 
     /** True when every observable is a finite number. */

@@ -2,6 +2,7 @@ package org.balnet.sim;
 
 import org.balnet.limit.Eigenvalues;
 import org.balnet.model.Population;
+import org.balnet.model.RateFunction;
 import org.balnet.model.Scenario;
 import org.balnet.model.Scheme;
 
@@ -85,9 +86,9 @@ public final class Simulation implements AutoCloseable {
 
     /**
      * Why the network is no longer in the balanced state, or empty while it is: non-finite
-     * observables, an unstable empirical Jacobian (zeta-hat &gt; 0), a relative imbalance above
-     * {@code imbalanceLimit}, or (explicit scheme, tau-leaped backend) a step above the stability bound of
-     * the current Jacobian.
+     * observables, an unstable empirical Jacobian (zeta-hat &gt; 0), an input that has vanished (the
+     * network fell silent), a relative imbalance above {@code imbalanceLimit}, or (explicit scheme,
+     * tau-leaped backend) a step above the stability bound of the current Jacobian.
      */
     public Optional<String> departure(double imbalanceLimit) {
         Observables o = observables;
@@ -107,6 +108,14 @@ public final class Simulation implements AutoCloseable {
                             + "v_i = %.4g)", o.time(), zeta, o.mean()[0], o.mean()[1]));
         }
         for (Population alpha : Population.values()) {
+            if (o.isSilent(scenario, alpha)) {
+                return Optional.of(String.format(Locale.ROOT,
+                        "the network fell silent at t = %s: the input of population %s, C_%se Q_%se + C_%si Q_%si = "
+                                + "%.3g, is below %.0e of its bound, where balance between the rates is rounding "
+                                + "(v_%s = %.4g)", o.time(), alpha.label, alpha.label, alpha.label, alpha.label,
+                        alpha.label, o.input(scenario, alpha), RateFunction.NEGLIGIBLE_FRACTION, alpha.label,
+                        o.mean()[alpha.index()]));
+            }
             double r = o.relativeImbalance(scenario, alpha);
             if (r > imbalanceLimit) {
                 return Optional.of(String.format(Locale.ROOT,

@@ -13,7 +13,8 @@ import java.util.OptionalDouble;
  * Chooses and checks the time step h (DESIGN.md "Stiffness and the two schemes").
  * {@code auto}: h = 0.01 min tau for semi-implicit, and the smaller of that and a quarter of the
  * stability bound for explicit; then shortened so that the record interval D is a whole number of
- * steps. A given h must divide D, and for explicit must lie below the bound.
+ * steps. A given h must divide D, and for explicit must lie below the bound. The end time must be a
+ * whole number of record intervals ({@link TimeGrid#records}): a run ends exactly there, on a row.
  */
 public final class StepSize {
     /** auto step for semi-implicit, as a fraction of the shortest tau: resolves the O(1) time scale. */
@@ -39,17 +40,20 @@ public final class StepSize {
      * The driver's step for an event-driven backend ({@link Engine#eventDriven()}): one record interval D.
      * The dynamics has no time step, so there is no stability bound (infinity) and nothing to choose; the
      * driver only looks at the network once per record.
+     *
+     * @throws org.balnet.model.BadInputException for an end time that is not a whole number of D
      */
     public static Choice eventDriven(Scenario scenario) {
         Scenario.RunSettings run = scenario.run();
         double d = run.recordEvery();
-        return new Choice(d, Double.POSITIVE_INFINITY, 1, totalSteps(run.tEnd(), d));
+        return new Choice(d, Double.POSITIVE_INFINITY, 1, totalSteps(run, 1, d));
     }
 
     /**
      * @param scenario    the network and run settings (t_end, dt, record_every, scheme)
      * @param jacobian    J_v at the initial point (the expected value of J-hat), [target][source]
-     * @throws org.balnet.model.BadInputException for a step that does not divide D or is unstable
+     * @throws org.balnet.model.BadInputException for a step that does not divide D or is unstable, or an
+     *                                            end time that is not a whole number of D
      */
     public static Choice choose(Scenario scenario, double[][] jacobian) {
         Scenario.RunSettings run = scenario.run();
@@ -82,18 +86,22 @@ public final class StepSize {
             perRecord = Math.max(1, perRecord);
             h = d / perRecord;
         }
-        return new Choice(h, bound, perRecord, totalSteps(run.tEnd(), h));
+        return new Choice(h, bound, perRecord, totalSteps(run, perRecord, h));
     }
 
-    private static long totalSteps(double tEnd, double h) {
-        long total = TimeGrid.multiple(tEnd, h);
-        if (total < 0) {
-            total = (long) Math.ceil(tEnd / h);
+    /** Steps to t_end: a whole number of records of perRecord steps each, below the 2^31 the counter holds. */
+    private static long totalSteps(Scenario.RunSettings run, long perRecord, double h) {
+        long total;
+        try {
+            total = Math.multiplyExact(TimeGrid.records(run.tEnd(), "--t-end", run.recordEvery(), "--record-every"),
+                    perRecord);
+        } catch (ArithmeticException e) {
+            total = Long.MAX_VALUE;
         }
         if (total > Integer.MAX_VALUE) {
             // The RNG counter gives the step 32 bits; far beyond any sensible run.
             throw InputError.TOO_LARGE.exception("--t-end", String.format(Locale.ROOT,
-                    "t_end / h = %.3g steps exceeds the 2^31 steps a run may take", tEnd / h));
+                    "t_end / h = %.3g steps exceeds the 2^31 steps a run may take", run.tEnd() / h));
         }
         return total;
     }

@@ -1,7 +1,9 @@
 package org.balnet.sim;
 
 import org.balnet.io.TimeGrid;
+import org.balnet.model.InputError;
 
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
@@ -67,6 +69,8 @@ public final class TimeLoop {
      * Steps until step {@code finalStep}. Records are made after each step that lands on the grid.
      *
      * @param stopRequested polled after each step; true ends the run as interrupted
+     * @throws org.balnet.model.BadInputException UNBALANCED_START when a run at step 0 is already out of
+     *                                            balance (without {@link #keepGoing})
      */
     public Outcome run(Simulation sim, long finalStep, Recorder recorder, StepListener listener,
                        BooleanSupplier stopRequested) {
@@ -75,8 +79,20 @@ public final class TimeLoop {
         RunStatus status = RunStatus.COMPLETED;
         String message = "";
         Optional<String> departure = sim.departure(imbalanceLimit);
-        if (departure.isPresent()) {
+        if (departure.isPresent() && sim.observables().step() == 0 && !keepGoing) {
+            // Drawn at a balanced point that passed every check, and out of balance before the first step:
+            // n neurons do not average the spread of the rates. Nothing has been simulated; n is the input at fault.
+            throw InputError.UNBALANCED_START.exception("--n", String.format(Locale.ROOT,
+                    "at n = %d the initial state, drawn at the balanced point, is already out of balance: %s. The "
+                            + "imbalance of the initial draw is O(n^-1/2) times the spread of the rates across "
+                            + "neurons; use a larger --n, a larger --imbalance-limit, or --keep-going",
+                    sim.scenario().n(), departure.get()));
+        }
+        if (departure.isPresent() && !keepGoing) {
             return new Outcome(RunStatus.LEFT_BALANCED_STATE, departure.get(), 0, 0, sim.observables().time());
+        }
+        if (departure.isPresent()) {
+            message = departure.get() + "; continued past it (--keep-going)";
         }
         while (sim.observables().step() < finalStep) {
             Observables o = sim.step();

@@ -8,13 +8,13 @@ import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Observables;
 import org.balnet.sim.PopulationSums;
+import org.balnet.sim.SourceRates;
 import org.balnet.sim.Precision;
 import org.balnet.sim.RunStatus;
 import org.balnet.sim.Simulation;
 import org.balnet.sim.StepSize;
 import org.balnet.sim.TimeLoop;
 import org.balnet.sim.TrajectoryRow;
-import org.balnet.sim.cpu.RateTable;
 import org.balnet.sim.opencl.DeviceRequest;
 
 import java.io.PrintWriter;
@@ -130,7 +130,6 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
      */
     private static Observables start(Scenario s, Engine engine, Spec spec) {
         double[] centre = spec.initial().mean();
-        RateTable rates = new RateTable(s);
         PopulationSums[] sums = new PopulationSums[2];
         double[] flat = new double[PopulationSums.WIDTH];
         for (Population p : Population.values()) {
@@ -138,11 +137,12 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
             engine.writeState(p, 0, u, u.length);
             engine.readState(p, 0, u, u.length); // as stored (rounded to float in fp32)
             Arrays.fill(flat, 0.0);
+            SourceRates rates = SourceRates.of(s, p);
             for (double x : u) {
                 double d = x - centre[p.index()];
                 flat[PopulationSums.SUM] += d;
                 flat[PopulationSums.SUM_SQ] += d * d;
-                rates.accumulate(flat, p.index(), x);
+                rates.accumulate(flat, x);
             }
             sums[p.index()] = new PopulationSums();
             sums[p.index()].addFlat(flat, 0, u.length);

@@ -27,10 +27,10 @@ import java.util.Map;
  */
 public final class TimeStepReport {
     /**
-     * Columns of dt-study.csv, a contract (append, never rename). scheme: 0 = semi-implicit, 1 = explicit.
-     * B_v, B_K, B as in {@link TimeStepStudy}, over [t_from, t_to], each with its 95% interval
-     * [B - N, B + N] and its noise floor N ({@link TimeStepStudy.Measure}); *_whole over [0, T]; finite_n_error is the exact replicas' mean sup of
-     * (4.5) against the limit over the window, finite_n_error_closure against the closure.
+     * Columns of dt-study.csv, a contract (append, never rename). scheme: 0 = semi-implicit, 1 = explicit. B_v,
+     * B_K, B as in {@link TimeStepStudy}, over [t_from, t_to], each with its 95% interval [B - N, B + N] and its
+     * noise floor N ({@link TimeStepStudy.Measure}); *_whole over [0, T]; finite_n_error is the exact replicas'
+     * mean sup of (4.5) against the limit over the window, finite_n_error_closure against the closure.
      */
     public static final List<String> STUDY_COLUMNS = List.of(
             "n", "scheme", "h", "replicas", "completed", "exact_replicas", "t_from", "t_to",
@@ -156,7 +156,8 @@ public final class TimeStepReport {
         TimeStepStudy.Config c = r.config();
         XYChart chart = Figures.chart(String.format(Locale.ROOT, "%s, n = %s: the time step's bias against the exact "
                 + "backend", c.scenario().name(), Figures.count(s.n())), "h (time step)", String.format(Locale.ROOT,
-                "B(h): sup over t in [%s, %s], replica means", Validation.fmt(c.from()), Validation.fmt(r.limitUntil())));
+                "B(h): sup over t in [%s, %s], replica means", Validation.fmt(c.from()),
+                Validation.fmt(r.limitUntil())));
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setXAxisDecimalPattern("0.####");
@@ -382,7 +383,8 @@ public final class TimeStepReport {
         md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s%n%n",
                 versions.text(), r.wallSeconds()));
         md.append("The bias B(h) of a scheme at step h is the supremum over the record times of the distance between "
-                + "the replica means of the tau-leaped runs and those of the exact runs: B_v for (v̂_e, v̂_i), B_K for "
+                + "the replica means of the tau-leaped runs and those of the exact runs: B_v for (v̂_e, v̂_i), "
+                + "B_K for "
                 + "(K̂_e, K̂_i), B for all four (the norm of the error (4.5)). Each value is followed by its 95% "
                 + "interval and, in parentheses, its noise floor N: what the same supremum shows with no bias at "
                 + "all, from the replicas' own scatter (95% point of the bootstrap). The true bias lies within N of "

@@ -29,24 +29,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The time step's bias, measured against the exact backend (behind {@code balnet validate --dt-study}).
- * At each n: R replicas of the continuous-time network ({@code exact}) and, for each scheme and each step
- * h, R replicas of a tau-leaped backend. Replica r of every arm starts from the same initial state (the one
- * the exact backend draws for its seed): the runs are paired, and the spread of the initial condition,
- * which dominates the replicas' scatter while the means move fast (at n = 1e3 it is 4 times the rest at
- * t = 0.3), cancels in the differences. The bias of (scheme, h) is the supremum over the record times in a
- * window of the distance between the replica means,
+ * The time step's bias, measured against the exact backend (behind {@code balnet validate --dt-study}). At each n:
+ * R replicas of the continuous-time network ({@code exact}) and, for each scheme and each step h, R replicas of a
+ * tau-leaped backend. Replica r of every arm starts from the same initial state (the one the exact backend draws
+ * for its seed): the runs are paired, and the spread of the initial condition, which dominates the replicas'
+ * scatter while the means move fast (at n = 1e3 about 3.5 times the rest at t = 0.3), cancels in the differences. The
+ * bias of (scheme, h) is the supremum over the record times in a window of the distance between the replica means,
  * <pre>
  *   B_v(h) = sup_t |mean v-hat_e(h) - mean v-hat_e(exact)| + |mean v-hat_i(h) - mean v-hat_i(exact)|,
  * </pre>
  * B_K(h) the same for K-hat, and B(h) = sup_t of all four terms (the norm of (4.5)). Replica noise enters
  * the difference of means, so each B comes with its noise floor N: the 95% point of the same supremum of the
- * bootstrap fluctuation of the difference of means (resampling the pairs), which a bias of
- * zero would show; B lies within N of the measured value ({@link Measure}). The order p and the constant C
- * of B = C h^p are the OLS fit of ln B on ln h over the steps where B is above twice its floor, with
- * percentile intervals from refitting on the bootstrap resamples. The bias is set against the finite-n error at that n (the exact replicas' mean supremum of
- * (4.5) against the limit over the same window): the study states which steps keep the bias below a
- * share of it. validation/README.md shows how to read the output.
+ * bootstrap fluctuation of the difference of means (resampling the pairs), which a bias of zero would show; B lies
+ * within N of the measured value ({@link Measure}). The order p and the constant C of B = C h^p are the OLS fit of
+ * ln B on ln h over the steps where B is above twice its floor, with percentile intervals from refitting on the
+ * bootstrap resamples. The bias is set against the finite-n error at that n (the exact replicas' mean supremum of
+ * (4.5) against the limit over the same window): the study states which steps keep the bias below a share of it.
+ * validation/README.md shows how to read the output.
  */
 public final class TimeStepStudy {
     /** Default share of the finite-n error that the bias should stay below. */

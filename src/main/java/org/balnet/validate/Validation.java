@@ -177,6 +177,11 @@ public final class Validation {
             log.printf(Locale.ROOT, "note: the limit leaves the balanced manifold at eta = %.6f < T = %s; errors "
                     + "against it are measured up to t = %s%n", limit.eta().getAsDouble(), fmt(tEnd), fmt(limitUntil));
         }
+        if (limit.silent().isPresent()) {
+            log.printf(Locale.ROOT, "note: the limit falls silent (a rate below 1e-8 of its bound) at t = %.6g < T = %s; "
+                    + "errors against it are measured up to t = %s%n", limit.silent().getAsDouble(), fmt(tEnd),
+                    fmt(limitUntil));
+        }
         long[] histogramRows = Arrays.stream(c.histogramTimes()).mapToLong(t -> TimeGrid.multiple(t, every))
                 .toArray();
         int comparisons = c.sizes().length * c.replicas() * histogramRows.length * 2;

@@ -71,7 +71,7 @@ class ScenarioLoaderTest {
         return Stream.of(
                 Arguments.of("n = 5000", "n = 0", InputError.OUT_OF_RANGE, "network.n"),
                 Arguments.of("n = 5000", "n = -3", InputError.OUT_OF_RANGE, "network.n"),
-                Arguments.of("n = 5000", "n = 2.5", InputError.WRONG_TYPE, "network.n"),
+                Arguments.of("n = 5000", "n = 2.5", InputError.NOT_WHOLE, "network.n"),
                 Arguments.of("n = 5000", "n = \"many\"", InputError.WRONG_TYPE, "network.n"),
                 Arguments.of("n = 5000", "n = nan", InputError.NOT_FINITE, "network.n"),
                 Arguments.of("tau_e = 1.0", "tau_e = 0.0", InputError.OUT_OF_RANGE, "network.tau_e"),
@@ -101,7 +101,7 @@ class ScenarioLoaderTest {
                 Arguments.of("dt = \"auto\"", "dt = 0", InputError.OUT_OF_RANGE, "run.dt"),
                 Arguments.of("record_every = 0.01", "record_every = 0", InputError.OUT_OF_RANGE, "run.record_every"),
                 Arguments.of("seed = 1", "seed = -1", InputError.OUT_OF_RANGE, "run.seed"),
-                Arguments.of("seed = 1", "seed = 1.5", InputError.WRONG_TYPE, "run.seed"),
+                Arguments.of("seed = 1", "seed = 1.5", InputError.NOT_WHOLE, "run.seed"),
                 Arguments.of("scheme = \"semi-implicit\"", "scheme = \"implicit\"", InputError.UNKNOWN_CHOICE, "run.scheme"),
                 Arguments.of("scheme = \"semi-implicit\"", "schema = \"explicit\"", InputError.UNKNOWN_KEY, "run.schema"),
                 Arguments.of("name = \"mv-6.1\"", "name = 7", InputError.WRONG_TYPE, "name"),

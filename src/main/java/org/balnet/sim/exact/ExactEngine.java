@@ -8,9 +8,9 @@ import org.balnet.rng.CounterRng;
 import org.balnet.sim.Engine;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
+import org.balnet.sim.SourceRates;
 import org.balnet.sim.StateBins;
 import org.balnet.sim.StepPlan;
-import org.balnet.sim.cpu.RateTable;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -78,16 +78,23 @@ public final class ExactEngine implements Engine {
     /** Resolution of the integer weights: the largest weight is about 2^UNIT_BITS units. */
     static final int UNIT_BITS = 30;
     /**
-     * Relative widening of every bound and narrowing of every squeeze, against rounding in f, in the
-     * bucket edges and in u = w e^{-(t - t_E)/tau}: those are 1e-16 relative, so the bounds stay bounds.
+     * Relative widening of every bound and narrowing of every squeeze, against rounding in the bucket
+     * edges and in u = w e^{-(t - t_E)/tau} (1e-16 relative), so that the bounds stay bounds.
      */
     static final double BOUND_SLACK = 1e-9;
+    /**
+     * Absolute widening, as a fraction of sup f: the computed rates are accurate to 4 eps a (1 + |b|)
+     * absolute ({@link SourceRates}), which is not small relative to f where f is near 0.
+     */
+    static final double ABSOLUTE_SLACK = 1e-12;
+    private static final Population[] POPULATIONS = Population.values();
 
     private final Scenario scenario;
     private final int n;
     private final double interval;
     private final int epochsPerStep;
-    private final RateTable rates;
+    /** f_{e beta}, f_{i beta} of each source population beta, as every backend evaluates them. */
+    private final SourceRates[] rates = new SourceRates[2];
     private final RateFunction[][] rateFunctions = new RateFunction[2][2];
     private final double[] tau = new double[2];
     /** s_beta C_{alpha beta} / sqrt(n), [target][source]. */
@@ -137,11 +144,11 @@ public final class ExactEngine implements Engine {
         this.scenario = scenario;
         this.n = (int) scenario.n();
         this.interval = interval;
-        this.rates = new RateTable(scenario);
         this.rng = new EventRng(seed);
         double sqrtN = Math.sqrt(n);
         double widest = 0;
         for (Population beta : Population.values()) {
+            rates[beta.index()] = SourceRates.of(scenario, beta);
             tau[beta.index()] = scenario.tau(beta);
             double sum = 0;
             for (Population alpha : Population.values()) {
@@ -304,7 +311,7 @@ public final class ExactEngine implements Engine {
                 long member = tree.residual() / units[beta][b];
                 int k = order[beta][start[beta][b] + (int) member];
                 double u = w[beta][k] * Math.exp(-s / tau[beta]);
-                double f = rates.value(alpha, beta, u);
+                double f = rates[beta].value(POPULATIONS[alpha], u);
                 rateEvaluations++;
                 if (!(f <= bound[beta][alpha][b]) || !(f >= squeeze[beta][alpha][b])) {
                     throw new IllegalStateException(String.format(Locale.ROOT, "exact backend: f_%s(%s) = %s "
@@ -393,10 +400,12 @@ public final class ExactEngine implements Engine {
             double total = 0;
             for (int alpha = 0; alpha < 2; alpha++) {
                 RateFunction f = rateFunctions[alpha][p];
-                double high = uMax == Double.POSITIVE_INFINITY ? f.bound() : rates.value(alpha, p, uMax);
-                double least = uMin == Double.NEGATIVE_INFINITY ? f.lowerBound() : rates.value(alpha, p, uMin);
-                bound[p][alpha][b] = high * (1 + BOUND_SLACK);
-                squeeze[p][alpha][b] = least * (1 - BOUND_SLACK);
+                double high = uMax == Double.POSITIVE_INFINITY ? f.bound()
+                        : rates[p].value(POPULATIONS[alpha], uMax);
+                double least = uMin == Double.NEGATIVE_INFINITY ? f.lowerBound()
+                        : rates[p].value(POPULATIONS[alpha], uMin);
+                bound[p][alpha][b] = high * (1 + BOUND_SLACK) + ABSOLUTE_SLACK * f.bound();
+                squeeze[p][alpha][b] = least * (1 - BOUND_SLACK) - ABSOLUTE_SLACK * f.bound();
                 total += bound[p][alpha][b];
             }
             units[p][b] = (long) Math.ceil(total / unit);
@@ -492,7 +501,7 @@ public final class ExactEngine implements Engine {
                 double d = u - c;
                 flat[PopulationSums.SUM] += d;
                 flat[PopulationSums.SUM_SQ] += d * d;
-                rates.accumulate(flat, p, u);
+                rates[p].accumulate(flat, u);
             }
             out[p].addFlat(flat, 0, n);
         }

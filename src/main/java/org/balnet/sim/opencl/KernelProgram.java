@@ -2,6 +2,8 @@ package org.balnet.sim.opencl;
 
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
+import org.balnet.sim.SourceRates;
+import org.balnet.sim.TableExp;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -18,13 +20,16 @@ import java.util.List;
 
 /**
  * The OpenCL program of the engine, assembled at load time from the kernel files shipped in the jar
- * ({@code /kernels/*.cl}, one concern each) and generated pieces: the scenario's four rate functions
- * ({@link org.balnet.model.RateFunction#openClSource}), the step plan's offsets and the state layout.
+ * ({@code /kernels/*.cl}, one concern each) and generated pieces: {@link TableExp}'s constants, the
+ * scenario's rate functions per source ({@link SourceRates#openClSource}), the step plan's offsets and
+ * the state layout.
  * A build that fails reports the device, the options and the full build log.
  */
 final class KernelProgram {
     /** Kernel files, in the order they are concatenated; generated text goes between them. */
     static final String[] FILES_BEFORE_GENERATED = {"philox.cl", "poisson.cl", "state.cl"};
+    /** Read after TableExp's generated constants and before the generated per-source rate functions. */
+    static final String RATES_FILE = "rates.cl";
     static final String[] FILES_AFTER_GENERATED = {"reduce.cl", "init.cl", "step.cl", "histogram.cl"};
     private static final String RESOURCE_PREFIX = "/kernels/";
 
@@ -45,8 +50,9 @@ final class KernelProgram {
     }
 
     /**
-     * The program's sources, in order: philox, poisson, state; the generated rates, plan offsets and
-     * state layout; reduce, init, step, histogram.
+     * The program's sources, in order: philox, poisson, state; TableExp's constants, rates; the
+     * generated per-source rate functions, plan offsets and state layout; reduce, init, step,
+     * histogram.
      *
      * @param planDefines the {@code #define}s of the step plan's layout
      */
@@ -55,6 +61,8 @@ final class KernelProgram {
         for (String f : FILES_BEFORE_GENERATED) {
             out.add(file(f));
         }
+        out.add(TableExp.openClConstants());
+        out.add(file(RATES_FILE));
         out.add(rateSource(scenario) + planDefines + layout.openClSource());
         for (String f : FILES_AFTER_GENERATED) {
             out.add(file(f));
@@ -62,13 +70,14 @@ final class KernelProgram {
         return out.toArray(new String[0]);
     }
 
-    /** The four rate functions as rate_ee .. rate_ii (target, then source) and their derivatives _d1. */
+    /**
+     * rates_source_e and rates_source_i: each source's four rates from one state
+     * ({@link SourceRates#openClSource}), called by sums_accumulate in reduce.cl.
+     */
     static String rateSource(Scenario scenario) {
-        StringBuilder b = new StringBuilder("/* Generated from the scenario's rate functions (RateFunction.openClSource). */\n");
-        for (Population target : Population.values()) {
-            for (Population source : Population.values()) {
-                b.append(scenario.rate(target, source).openClSource("rate_" + Population.pair(target, source)));
-            }
+        StringBuilder b = new StringBuilder("/* Generated from the scenario's rate functions (SourceRates.openClSource). */\n");
+        for (Population source : Population.values()) {
+            b.append(SourceRates.of(scenario, source).openClSource("rates_source_" + source.label));
         }
         return b.toString();
     }

@@ -37,8 +37,9 @@ import java.util.Locale;
  * plan (46 doubles) and reads the partial sums, adding them in group order in double; nothing else
  * crosses and nothing is allocated on the device. The arithmetic per neuron is CpuEngine's, the
  * random numbers are the same (Philox twin, Poisson constants prepared on the host), so the counts
- * agree neuron by neuron and the observables to rounding: the reductions add in another order, and
- * the device's tanh/exp/log may differ from Java's by an ulp.
+ * agree neuron by neuron and the observables to rounding: the reductions add in another order (the
+ * tanh and logistic rates are bit-identical, see SourceRates; erf rates and the initial normals use
+ * the device's erf, log and cos, which may differ from Java's by an ulp).
  *
  * <p>Not thread-safe: one thread drives an engine.
  */

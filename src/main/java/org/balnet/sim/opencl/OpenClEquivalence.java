@@ -36,8 +36,8 @@ public final class OpenClEquivalence {
     /** Relative agreement of v-hat and K-hat demanded in fp64: the reductions add in another order. */
     public static final double FP64_TOLERANCE = 1e-12;
     /**
-     * In fp32 a state within an ulp of a rounding boundary may round the other way (the device's
-     * tanh differs from Java's by an ulp, so the plans do too): fp32's unit roundoff.
+     * In fp32 a state within an ulp of a rounding boundary may round the other way (the sums, hence
+     * the plans, differ in their last bits: they add in another order): fp32's unit roundoff.
      */
     public static final double FP32_TOLERANCE = 1e-7;
     /** Largest state difference in lockstep, relative to max(1, |u|): rounding only. */
