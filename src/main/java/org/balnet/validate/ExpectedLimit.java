@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reference values of the limit for a built-in scenario, from validation/expected/NAME.toml (shipped in
- * the jar under {@code /expected/}): v_e, v_i, K_e, K_i at a few times, measured with
- * {@code balnet limit} and checked by {@code reproduce} to a stated tolerance.
+ * the jar under {@code /expected/}): v_e, v_i, K_e, K_i at a few times, computed independently of
+ * balnet's code by validation/reference/limit_reference.py and checked by {@code reproduce} to a
+ * stated tolerance.
  *
  * @param scenario  scenario name
  * @param tolerance largest accepted absolute difference

@@ -189,8 +189,8 @@ public final class Reproduction {
         checks.add(new Check("limit equals the reference values (v, K at t = 0, 1, 5)",
                 String.format(Locale.ROOT, "largest difference %.2g (%s)", worst, where),
                 String.format(Locale.ROOT, "<= %.0g", expected.tolerance()), worst <= expected.tolerance(),
-                "validation/expected/" + expected.scenario() + ".toml, measured with balnet limit; the solver is "
-                        + "accurate to about 1e-10"));
+                "validation/expected/" + expected.scenario() + ".toml, computed without balnet's code by "
+                        + "validation/reference/limit_reference.py; solver and reference agree to about 1e-10"));
         // 2. every run completed
         long completed = runs.stream().filter(Replica::completed).count();
         checks.add(new Check("every run reached T = 5 in the balanced state", completed + " of " + runs.size(),

@@ -1,6 +1,7 @@
 package org.balnet.cli;
 
 import org.balnet.validate.FigureTestAccess;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ class ReproduceCommandTest {
     @TempDir
     Path tmp;
 
+    @Tag("slow")
     @Test
     void writesBothScenariosFiguresAndAPassingReport() throws Exception {
         // 3 replicas instead of 8 to keep the test short (about 6 s); the checks must pass all the same

@@ -8,6 +8,7 @@ import org.balnet.model.RateFunction;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioWriter;
 import org.balnet.model.Scheme;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,6 +73,7 @@ class ScenarioPropertyTest {
     private int refused;
     private int stoppedEarly;
 
+    @Tag("slow")
     @Test
     void everyDrawnScenarioEndsInAStablePointOrARefusalWithAReason() throws IOException {
         SplittableRandom random = new SplittableRandom(SEED);

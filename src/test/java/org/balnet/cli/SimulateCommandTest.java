@@ -1,5 +1,9 @@
 package org.balnet.cli;
 
+import org.balnet.sim.checkpoint.CheckpointFile;
+import org.balnet.sim.checkpoint.CheckpointStore;
+import org.balnet.sim.cpu.CpuEngine;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -68,16 +73,44 @@ class SimulateCommandTest {
         assertTrue(r.out.contains("completed"), r.out);
     }
 
+    /** The states of a checkpoint file: its bytes after the header (the header records the run's options). */
+    static byte[] checkpointStates(Path run, long step) throws IOException {
+        Path file = run.resolve(CheckpointStore.DIRECTORY).resolve(CheckpointStore.fileName(step));
+        byte[] all = Files.readAllBytes(file);
+        return Arrays.copyOfRange(all, (int) CheckpointFile.readHeader(file).stateOffset(), all.length);
+    }
+
+    /**
+     * n = 5 chunks + 17 (CpuEngine.CHUNK = 4096): 12 chunks over both populations, so 2, 3 and 8 threads
+     * take them in changing orders and 64 threads outnumber them. trajectory.csv and the final states
+     * (from the checkpoint at the end) must be the same bytes on every thread count; another seed
+     * another file.
+     */
+    @Tag("slow")
     @Test
     void sameSeedGivesTheSameFileOnAnyThreadCount(@TempDir Path dir) throws IOException {
-        assertEquals(0, run(simulate(dir.resolve("a"), "--seed", "5", "--threads", "1")).exit);
-        assertEquals(0, run(simulate(dir.resolve("b"), "--seed", "5", "--threads", "2")).exit);
-        assertEquals(0, run(simulate(dir.resolve("c"), "--seed", "5", "--threads", "2")).exit);
-        assertEquals(0, run(simulate(dir.resolve("d"), "--seed", "6", "--threads", "2")).exit);
-        byte[] a = Files.readAllBytes(dir.resolve("a/trajectory.csv"));
-        assertArrayEquals(a, Files.readAllBytes(dir.resolve("b/trajectory.csv")), "1 vs 2 threads");
-        assertArrayEquals(a, Files.readAllBytes(dir.resolve("c/trajectory.csv")), "same seed twice");
-        assertFalse(java.util.Arrays.equals(a, Files.readAllBytes(dir.resolve("d/trajectory.csv"))), "other seed");
+        String n = Long.toString(5L * CpuEngine.CHUNK + 17);
+        String[] common = {"--backend", "cpu", "--n", n, "--seed", "5", "--checkpoint-every", "0.2"};
+        Path one = dir.resolve("threads-1");
+        Result first = run(simulate(one, concat(common, "--threads", "1")));
+        assertEquals(0, first.exit, first.err);
+        byte[] trajectory = Files.readAllBytes(one.resolve("trajectory.csv"));
+        byte[] states = checkpointStates(one, 20);
+        assertEquals(2 * 8 * (5L * CpuEngine.CHUNK + 17) + 4, states.length, "fp64 states and their checksum");
+        for (int threads : new int[]{2, 3, 8, 64}) {
+            Path other = dir.resolve("threads-" + threads);
+            Result r = run(simulate(other, concat(common, "--threads", Integer.toString(threads))));
+            assertEquals(0, r.exit, r.err);
+            assertArrayEquals(trajectory, Files.readAllBytes(other.resolve("trajectory.csv")),
+                    "trajectory.csv, 1 vs " + threads + " threads");
+            assertArrayEquals(states, checkpointStates(other, 20), "final states, 1 vs " + threads + " threads");
+        }
+        Path again = dir.resolve("again");
+        assertEquals(0, run(simulate(again, concat(common, "--threads", "2"))).exit);
+        assertArrayEquals(trajectory, Files.readAllBytes(again.resolve("trajectory.csv")), "same seed twice");
+        Path otherSeed = dir.resolve("seed-6");
+        assertEquals(0, run(simulate(otherSeed, "--backend", "cpu", "--n", n, "--seed", "6")).exit);
+        assertFalse(Arrays.equals(trajectory, Files.readAllBytes(otherSeed.resolve("trajectory.csv"))), "other seed");
     }
 
     @ParameterizedTest
@@ -107,6 +140,7 @@ class SimulateCommandTest {
         assertNoStackTrace(r);
     }
 
+    @Tag("slow")
     @Test
     void explicitAutoStepStaysInsideTheBound(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("x");
@@ -126,21 +160,36 @@ class SimulateCommandTest {
         assertTrue(r.err.contains("--n") && r.err.contains("2000"), r.err);
     }
 
+    /**
+     * A run that leaves the balanced state keeps every row up to the departure: they are the first rows
+     * of the same run without the departure, byte for byte.
+     */
     @Test
     void leavingTheBalancedStateStopsCleanlyAndKeepsTheRows(@TempDir Path dir) throws IOException {
+        String[] everyStep = {"simulate", "--scenario", "mv-6.1", "--n", "2000", "--t-end", "0.1", "--record-every",
+                "0.01", "--backend", "cpu"};
+        Path full = dir.resolve("full");
+        assertEquals(0, run(concat(everyStep, "--out", full.toString())).exit);
         Path out = dir.resolve("x");
         // At n = 2000 the relative imbalance is 0.004 at t = 0 and grows to 0.011 by t = 0.03 (the O(n^-1/2)
         // offset of the means builds up): a limit of 0.01 lets the run start and makes it "leave" a few steps
         // in. (A limit below the imbalance of the initial draw is refused before the first step, exit 2:
         // SilentScenarioTest.)
-        Result r = run(simulate(out, "--imbalance-limit", "0.01"));
+        Result r = run(concat(everyStep, "--imbalance-limit", "0.01", "--out", out.toString()));
         assertEquals(1, r.exit, r.err);
         assertTrue(r.err.contains("left the balanced state"), r.err);
         assertNoStackTrace(r);
         assertTrue(Files.readString(out.resolve("run.json")).contains("\"status\": \"left-balanced-state\""));
-        assertTrue(Files.readAllLines(out.resolve("trajectory.csv")).size() >= 2, "header and the row at t = 0 kept");
+        List<String> kept = Files.readAllLines(out.resolve("trajectory.csv"));
+        List<String> all = Files.readAllLines(full.resolve("trajectory.csv"));
+        assertTrue(kept.size() >= 2, "header and at least the row at t = 0: " + kept);
+        assertTrue(kept.size() < all.size(), "it stopped early: " + kept.size() + " of " + all.size() + " lines");
+        // The last kept row may be the departure's, off the record grid; every row before it is on the grid.
+        assertEquals(all.subList(0, kept.size() - 1), kept.subList(0, kept.size() - 1),
+                "the rows up to the departure, as the full run wrote them");
     }
 
+    @Tag("slow")
     @Test
     void pastEtaTheUnstableJacobianStopsTheRunUnlessKeepGoing(@TempDir Path dir) throws IOException {
         // eta-finite's limit leaves the manifold at eta = 1.428; at n = 2e4 the network follows soon after.
@@ -167,6 +216,10 @@ class SimulateCommandTest {
         assertTrue(goJson.contains("\"status\": \"completed\"") && goJson.contains("--keep-going"), goJson);
         List<String> all = Files.readAllLines(go.resolve("trajectory.csv"));
         assertTrue(all.get(all.size() - 1).startsWith("3.0,"), "ran to T");
+        // The stopped run's last row is the departure, off the record grid; every row before it is kept as
+        // the run that went on wrote it.
+        assertEquals(all.subList(0, rows.size() - 1), rows.subList(0, rows.size() - 1),
+                "the stopped run kept its rows, as the run past eta wrote them");
         assertTrue(Double.parseDouble(all.get(all.size() - 1).split(",")[1]) > 5,
                 "excitation runs away past eta: " + all.get(all.size() - 1));
     }

@@ -1,5 +1,6 @@
 package org.balnet.cli;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sbatch's exit code is the highest of the tasks' exit codes. Skipped with the reason printed where
  * Slurm is not usable (see {@link SlurmCluster}).
  */
+@Tag("slow")
 class SlurmClusterTest {
     /** Queueing, a few seconds of sbatch's polling, and two tasks that each write one line. */
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);

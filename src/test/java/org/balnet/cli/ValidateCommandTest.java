@@ -2,6 +2,7 @@ package org.balnet.cli;
 
 import org.balnet.validate.FigureTestAccess;
 import org.balnet.validate.ValidationReport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,6 +22,7 @@ class ValidateCommandTest {
     @TempDir
     Path tmp;
 
+    @Tag("slow")
     @Test
     void endToEndOnASmallConfigurationWritesEverythingAndFindsTheRate() throws Exception {
         // mv-6.1, n = 1e3, 1e4, 1e5, 3 replicas, T = 2, error window [1, 2] (the default --from: before t = 1 the

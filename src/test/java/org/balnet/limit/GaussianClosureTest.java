@@ -4,6 +4,7 @@ import org.apache.commons.math3.ode.FirstOrderDifferentialEquations;
 import org.apache.commons.math3.ode.nonstiff.DormandPrince853Integrator;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -60,6 +61,7 @@ class GaussianClosureTest {
      * Where no explicit reference is affordable: the same solver with a 100x tighter tolerance (at
      * n = 1e12 tighter still only chases the round-off of F, amplified by sqrt(n)).
      */
+    @Tag("slow")
     @ParameterizedTest
     @ValueSource(doubles = {1e8, 1e12})
     void tighterToleranceChangesNothingAtLargeN(double n) {

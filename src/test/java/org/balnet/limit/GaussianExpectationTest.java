@@ -7,6 +7,7 @@ import org.apache.commons.math3.analysis.integration.gauss.GaussIntegratorFactor
 import org.apache.commons.math3.special.Erf;
 import org.balnet.model.RateFamily;
 import org.balnet.model.RateFunction;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -55,6 +56,7 @@ class GaussianExpectationTest {
     }
 
     /** Every family, every moment, against adaptive Gauss-Legendre on the truncated real line. */
+    @Tag("slow")
     @ParameterizedTest
     @EnumSource(RateFamily.class)
     void everyFamilyMatchesAdaptiveIntegration(RateFamily family) {

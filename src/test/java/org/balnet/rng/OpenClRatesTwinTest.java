@@ -6,12 +6,14 @@ import org.balnet.model.RateFunction;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.SourceRates;
 import org.balnet.sim.TableExp;
+import org.balnet.sim.opencl.OpenClTestDevice;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -25,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The rate functions on an OpenCL device (kernels/rates.cl and SourceRates.openClSource) against
  * {@link SourceRates}: tanh and logistic rates and every derivative must have the same bits; an erf
  * value, the device's erf against Commons Numbers', must agree within twice the Javadoc bound
- * (both are within it of the true value). It sits beside {@link OpenClTwinTest} to share its
- * device harness.
+ * (both are within it of the true value). On the device of {@link OpenClTestDevice}: skipped with the
+ * reason printed where there is none, failed in CI.
  */
+@Tag("opencl")
 class OpenClRatesTwinTest {
     /** Each side within 2 eps a (1 + |b|) of the truth (SourceRates' Javadoc). */
     private static final double ERF_VALUE_AGREEMENT = 4 * Math.ulp(1.0);
@@ -53,7 +56,7 @@ class OpenClRatesTwinTest {
 
     @BeforeAll
     static void build() {
-        device = OpenClTestDevice.openWithFp64();
+        device = OpenClTestDevice.open();
         StringBuilder cases = new StringBuilder();
         StringBuilder dispatch = new StringBuilder();
         for (int c = 0; c < CASES.length; c++) {

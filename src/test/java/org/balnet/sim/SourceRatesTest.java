@@ -7,6 +7,7 @@ import org.balnet.model.ScenarioLoader;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -69,6 +70,7 @@ class SourceRatesTest {
         return list.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
+    @Tag("slow")
     @ParameterizedTest
     @MethodSource("pairs")
     void withinTheStatedBoundsOfTheTrueFunctions(int seed, RateFunction toE, RateFunction toI, SourceRates.Sharing sharing) {

@@ -4,6 +4,7 @@ import org.apache.commons.math3.distribution.BinomialDistribution;
 import org.apache.commons.math3.distribution.NormalDistribution;
 import org.apache.commons.math3.random.Well19937c;
 import org.balnet.model.Population;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -155,6 +156,7 @@ class GaussianDistanceTest {
                 "exact KS %.6f outside the stated [%.6f, %.6f]", exactK, d.ks(), d.ksUpper()));
     }
 
+    @Tag("slow")
     @Test
     void ksOfGaussianSamplesExceedsTheDkwThresholdNoMoreOftenThanAlpha() {
         // 300 samples of n = 2000 standard normals (fixed seed); KS against the true N(0, 1). DKW says

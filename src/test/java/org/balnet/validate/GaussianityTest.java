@@ -8,6 +8,7 @@ import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
+import org.junit.jupiter.api.Tag;
 import org.balnet.sim.opencl.DeviceRequest;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * normal samples with their own mean and variance (Lilliefors' statistic; 400 reference samples).
  * Two-sample KS test per population, alpha = 0.01 / 2 (Bonferroni). Measured: p = 0.85 (e) and 0.57 (i).
  */
+@Tag("slow")
 class GaussianityTest {
     @Test
     void networkKsStatisticHasTheLawOfAnIidGaussianSamples() {

@@ -1,4 +1,4 @@
-package org.balnet.rng;
+package org.balnet.sim.opencl;
 
 import org.jocl.CL;
 import org.jocl.CLException;
@@ -10,8 +10,8 @@ import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
-import org.jocl.cl_platform_id;
 import org.jocl.cl_program;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -21,12 +21,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test support, deliberately small: the first OpenCL device with cl_khr_fp64, a context and queue
- * on it, kernel sources from the classpath, builds that report the device, options and build log
- * when they fail, and buffers released on {@link #close}. The production driver is
- * {@code org.balnet.sim.opencl}'s business.
+ * The one OpenCL harness of the tests. It decides once per JVM whether there is a device to test on
+ * (the device the default host profile chooses: a GPU, else PoCL's CPU device in CI; fp64 is part of
+ * the choice) and then either hands it out or, when there is none, skips the calling test with the
+ * reason printed. With {@value #REQUIRE_VARIABLE}=1 in the environment (as {@code .ci/run} sets it)
+ * a missing or unusable device fails the test instead, so CI cannot pass with the OpenCL tests
+ * skipped. Once a device exists, anything that goes wrong on it is a failure, never a skip.
+ *
+ * <p>Instances are a context and queue on that device for tests that run their own kernels (the
+ * twin tests): kernel sources from the classpath, builds that report the device, options and build
+ * log when they fail, and buffers released on {@link #close}. The production driver is
+ * {@link OpenClEngine}'s business.
  */
-final class OpenClTestDevice implements AutoCloseable {
+public final class OpenClTestDevice implements AutoCloseable {
+    /** Set to 1 to make a missing or unusable OpenCL device a test failure instead of a skip. */
+    public static final String REQUIRE_VARIABLE = "BALNET_REQUIRE_OPENCL";
+
+    private static DeviceInfo chosen;
+    private static String unavailableReason;
+
     private final cl_device_id device;
     private final cl_context context;
     private final cl_command_queue queue;
@@ -35,11 +48,11 @@ final class OpenClTestDevice implements AutoCloseable {
     private final List<cl_program> programs = new ArrayList<>();
     private final List<cl_kernel> kernels = new ArrayList<>();
 
-    private OpenClTestDevice(cl_platform_id platform, cl_device_id device, String description) {
-        this.device = device;
-        this.description = description;
+    private OpenClTestDevice(DeviceInfo info) {
+        this.device = info.deviceId();
+        this.description = info.label();
         cl_context_properties properties = new cl_context_properties();
-        properties.addProperty(CL.CL_CONTEXT_PLATFORM, platform);
+        properties.addProperty(CL.CL_CONTEXT_PLATFORM, info.platformId());
         this.context = CL.clCreateContext(properties, 1, new cl_device_id[]{device}, null, null, null);
         @SuppressWarnings("deprecation") // clCreateCommandQueueWithProperties needs OpenCL 2.0
         cl_command_queue q = CL.clCreateCommandQueue(context, device, 0, null);
@@ -47,51 +60,59 @@ final class OpenClTestDevice implements AutoCloseable {
     }
 
     /**
-     * The first device, over all platforms, that reports cl_khr_fp64. Aborts the calling test with
-     * a JUnit assumption (skipped, not failed), printing the reason, when the JOCL native library
-     * does not load, there is no platform, or no device has fp64.
+     * The device the OpenCL tests run on: the one the default host profile (or
+     * {@value OpenClDevices#DEVICE_VARIABLE}) selects, which has fp64. Where there is none, or the
+     * OpenCL library does not load, the calling test is skipped with the reason printed, or fails
+     * under {@value #REQUIRE_VARIABLE}=1.
      */
-    static OpenClTestDevice openWithFp64() {
-        List<String> seen = new ArrayList<>();
-        try {
-            CL.setExceptionsEnabled(true);
-            int[] count = new int[1];
-            CL.clGetPlatformIDs(0, null, count);
-            cl_platform_id[] platforms = new cl_platform_id[count[0]];
-            CL.clGetPlatformIDs(platforms.length, platforms, null);
-            for (cl_platform_id platform : platforms) {
-                String platformName = platformInfo(platform, CL.CL_PLATFORM_NAME);
-                CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, 0, null, count);
-                cl_device_id[] devices = new cl_device_id[count[0]];
-                CL.clGetDeviceIDs(platform, CL.CL_DEVICE_TYPE_ALL, devices.length, devices, null);
-                for (cl_device_id device : devices) {
-                    String name = deviceInfo(device, CL.CL_DEVICE_NAME) + " (" + platformName + ", "
-                            + deviceInfo(device, CL.CL_DEVICE_VERSION) + ")";
-                    seen.add(name);
-                    if (deviceInfo(device, CL.CL_DEVICE_EXTENSIONS).contains("cl_khr_fp64")) {
-                        return new OpenClTestDevice(platform, device, name);
-                    }
-                }
+    public static synchronized DeviceInfo device() {
+        if (chosen == null && unavailableReason == null) {
+            try {
+                DeviceRequest request = DeviceRequest.fromEnvironment(profile());
+                chosen = OpenClDevices.select(OpenClDevices.list(), profile(), request.selector(),
+                        request.selectorSource());
+                System.out.println("OpenCL tests on " + chosen.label());
+            } catch (OpenClFailure | LinkageError e) {
+                // LinkageError: after JOCL's static initializer has failed once, every later use of CL
+                // throws NoClassDefFoundError, whichever test comes first.
+                unavailableReason = e.getMessage();
             }
-        } catch (UnsatisfiedLinkError | CLException e) {
-            skip("no usable OpenCL platform: " + e);
         }
-        skip(seen.isEmpty() ? "no OpenCL platform or device found" : "no OpenCL device with cl_khr_fp64 among " + seen);
-        throw new AssertionError("unreachable");
+        if (unavailableReason != null) {
+            unavailable("no usable OpenCL device: " + unavailableReason);
+        }
+        return chosen;
     }
 
-    private static void skip(String reason) {
+    /** The host profile the tests use: the default one. */
+    public static HostProfile profile() {
+        return HostProfile.defaults();
+    }
+
+    /** A context and queue on {@link #device()}, for tests that build and run their own kernels. */
+    public static OpenClTestDevice open() {
+        return new OpenClTestDevice(device());
+    }
+
+    /**
+     * Ends the calling test because OpenCL cannot be tested here: a failure under
+     * {@value #REQUIRE_VARIABLE}=1, else a skip; either way the reason is printed.
+     */
+    public static void unavailable(String reason) {
+        if ("1".equals(System.getenv(REQUIRE_VARIABLE))) {
+            Assertions.fail(reason + " (" + REQUIRE_VARIABLE + "=1: the OpenCL tests must run here)");
+        }
         System.out.println("OpenCL test skipped: " + reason);
-        Assumptions.assumeTrue(false, reason);
+        Assumptions.abort(reason);
     }
 
     /** Device name, platform and OpenCL version. */
-    String description() {
+    public String description() {
         return description;
     }
 
     /** The text of a kernel file shipped as a classpath resource, e.g. "/kernels/philox.cl". */
-    static String source(String resource) {
+    public static String source(String resource) {
         try (InputStream in = OpenClTestDevice.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new AssertionError("kernel resource " + resource + " is not on the classpath");
@@ -108,7 +129,7 @@ final class OpenClTestDevice implements AutoCloseable {
      * @throws AssertionError naming the device, the options and carrying the full build log, if
      *                        the build fails
      */
-    cl_program build(String options, String... sources) {
+    public cl_program build(String options, String... sources) {
         cl_program program = CL.clCreateProgramWithSource(context, sources.length, sources, null, null);
         programs.add(program);
         try {
@@ -128,26 +149,26 @@ final class OpenClTestDevice implements AutoCloseable {
         return new String(log, StandardCharsets.UTF_8).trim();
     }
 
-    cl_kernel kernel(cl_program program, String name) {
+    public cl_kernel kernel(cl_program program, String name) {
         cl_kernel kernel = CL.clCreateKernel(program, name, null);
         kernels.add(kernel);
         return kernel;
     }
 
-    cl_mem input(int[] data) {
+    public cl_mem input(int[] data) {
         return buffer(CL.CL_MEM_READ_ONLY | CL.CL_MEM_COPY_HOST_PTR, (long) Sizeof.cl_int * data.length, Pointer.to(data));
     }
 
-    cl_mem input(long[] data) {
+    public cl_mem input(long[] data) {
         return buffer(CL.CL_MEM_READ_ONLY | CL.CL_MEM_COPY_HOST_PTR, (long) Sizeof.cl_long * data.length, Pointer.to(data));
     }
 
-    cl_mem input(double[] data) {
+    public cl_mem input(double[] data) {
         return buffer(CL.CL_MEM_READ_ONLY | CL.CL_MEM_COPY_HOST_PTR, (long) Sizeof.cl_double * data.length, Pointer.to(data));
     }
 
     /** A write-only buffer of the given size in bytes. */
-    cl_mem output(long bytes) {
+    public cl_mem output(long bytes) {
         return buffer(CL.CL_MEM_WRITE_ONLY, bytes, null);
     }
 
@@ -158,7 +179,7 @@ final class OpenClTestDevice implements AutoCloseable {
     }
 
     /** Sets the arguments in order: cl_mem, Integer or Long values. */
-    static void arguments(cl_kernel kernel, Object... values) {
+    public static void arguments(cl_kernel kernel, Object... values) {
         for (int i = 0; i < values.length; i++) {
             Object v = values[i];
             if (v instanceof cl_mem) {
@@ -174,20 +195,20 @@ final class OpenClTestDevice implements AutoCloseable {
     }
 
     /** Runs a 1-D range of the given size and waits for it. */
-    void run(cl_kernel kernel, long globalSize) {
+    public void run(cl_kernel kernel, long globalSize) {
         CL.clEnqueueNDRangeKernel(queue, kernel, 1, null, new long[]{globalSize}, null, 0, null, null);
         CL.clFinish(queue);
     }
 
-    void read(cl_mem buffer, int[] into) {
+    public void read(cl_mem buffer, int[] into) {
         CL.clEnqueueReadBuffer(queue, buffer, CL.CL_TRUE, 0, (long) Sizeof.cl_int * into.length, Pointer.to(into), 0, null, null);
     }
 
-    void read(cl_mem buffer, long[] into) {
+    public void read(cl_mem buffer, long[] into) {
         CL.clEnqueueReadBuffer(queue, buffer, CL.CL_TRUE, 0, (long) Sizeof.cl_long * into.length, Pointer.to(into), 0, null, null);
     }
 
-    void read(cl_mem buffer, double[] into) {
+    public void read(cl_mem buffer, double[] into) {
         CL.clEnqueueReadBuffer(queue, buffer, CL.CL_TRUE, 0, (long) Sizeof.cl_double * into.length, Pointer.to(into), 0, null, null);
     }
 
@@ -198,29 +219,5 @@ final class OpenClTestDevice implements AutoCloseable {
         programs.forEach(CL::clReleaseProgram);
         CL.clReleaseCommandQueue(queue);
         CL.clReleaseContext(context);
-    }
-
-    private static String platformInfo(cl_platform_id platform, int param) {
-        long[] size = new long[1];
-        CL.clGetPlatformInfo(platform, param, 0, null, size);
-        byte[] value = new byte[(int) size[0]];
-        CL.clGetPlatformInfo(platform, param, value.length, Pointer.to(value), null);
-        return cString(value);
-    }
-
-    private static String deviceInfo(cl_device_id device, int param) {
-        long[] size = new long[1];
-        CL.clGetDeviceInfo(device, param, 0, null, size);
-        byte[] value = new byte[(int) size[0]];
-        CL.clGetDeviceInfo(device, param, value.length, Pointer.to(value), null);
-        return cString(value);
-    }
-
-    private static String cString(byte[] bytes) {
-        int end = 0;
-        while (end < bytes.length && bytes[end] != 0) {
-            end++;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8).trim();
     }
 }
