@@ -14,6 +14,7 @@ import org.balnet.sim.cpu.CpuEngine;
 import org.balnet.sim.cpu.PerSynapseEngine;
 import org.balnet.sim.exact.ExactEngine;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * seeds below: smallest KS p 0.147 for cpu at h = 0.002 and 0.44 for per-synapse at h = 0.01; at h = 0.1,
  * p below 1e-15 (cpu) and 5.7e-8 (per-synapse).
  */
+@Tag("slow")
 class ExactBackendStatisticsTest {
     static final long N = 200;
     static final double[] TIMES = {0.5, 1.0};
