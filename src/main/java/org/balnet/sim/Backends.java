@@ -5,6 +5,7 @@ import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.sim.cpu.CpuEngine;
 import org.balnet.sim.cpu.PerSynapseEngine;
+import org.balnet.sim.exact.ExactEngine;
 import org.balnet.sim.opencl.DeviceInfo;
 import org.balnet.sim.opencl.DeviceRequest;
 import org.balnet.sim.opencl.HostProfile;
@@ -18,12 +19,14 @@ import java.util.List;
 
 /**
  * Creates the engine a user asked for by name: {@code auto}, {@code cpu}, {@code opencl},
- * {@code per-synapse}. {@code auto} takes an OpenCL GPU if there is one, else an OpenCL CPU device
+ * {@code per-synapse}, {@code exact} (event-driven, no time step: {@link ExactEngine}). {@code auto} takes an OpenCL GPU if there is one, else an OpenCL CPU device
  * (PoCL) provided the JVM's signal handlers are protected ({@link SignalChaining}), else the Java
  * engine, and says which it took.
  */
 public final class Backends {
-    public static final List<String> NAMES = List.of("auto", "cpu", "opencl", "per-synapse");
+    public static final List<String> NAMES = List.of("auto", "cpu", "opencl", "per-synapse", "exact");
+    /** The event-driven backend's name. */
+    public static final String EXACT = "exact";
 
     private Backends() {
     }
@@ -34,6 +37,19 @@ public final class Backends {
             throw InputError.UNKNOWN_CHOICE.exception("--backend", "--backend", name, String.join(", ", NAMES));
         }
         return name;
+    }
+
+    /** True for the backend that simulates in continuous time ({@link Engine#eventDriven()}): no time step, no scheme. */
+    public static boolean isEventDriven(String name) {
+        return EXACT.equals(name);
+    }
+
+    /**
+     * The driver's step for a backend: {@link StepSize#eventDriven} for {@code exact}, else
+     * {@link StepSize#choose}.
+     */
+    public static StepSize.Choice step(String name, Scenario scenario, double[][] jacobian) {
+        return isEventDriven(name) ? StepSize.eventDriven(scenario) : StepSize.choose(scenario, jacobian);
     }
 
     /** {@link #create(String, Scenario, Precision, long, int, double, DeviceRequest, PrintWriter)} with the
@@ -49,7 +65,7 @@ public final class Backends {
      * @param precision state precision
      * @param seed      RNG key
      * @param threads   CPU threads
-     * @param h         time step (the per-synapse engine needs it)
+     * @param h         time step (the per-synapse engine needs it; for exact, the record interval)
      * @param request   OpenCL device and host profile (for {@code opencl} and {@code auto})
      * @param log       where the choice made by {@code auto} is reported
      * @throws OpenClFailure for {@code opencl} when no device can run it (auto falls back to the CPU instead)
@@ -63,6 +79,12 @@ public final class Backends {
                             "--backend per-synapse runs in fp64 only; drop --precision fp32");
                 }
                 return new PerSynapseEngine(scenario, seed, threads, h);
+            case EXACT:
+                if (precision != Precision.FP64) {
+                    throw InputError.CONFLICT.exception("--precision",
+                            "--backend exact runs in fp64 only; drop --precision fp32");
+                }
+                return new ExactEngine(scenario, seed, h);
             case "opencl": {
                 List<DeviceInfo> devices = OpenClDevices.list();
                 warnIfUnprotected(devices, log);
