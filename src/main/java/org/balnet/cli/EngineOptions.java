@@ -20,8 +20,9 @@ import java.io.PrintWriter;
  */
 public final class EngineOptions {
     @Option(names = "--backend", paramLabel = "B", defaultValue = "auto",
-            description = "auto, cpu, opencl or per-synapse; auto takes an OpenCL GPU, else an OpenCL CPU device, "
-                    + "else cpu (default: ${DEFAULT-VALUE}).")
+            description = "auto, cpu, opencl, per-synapse or exact; auto takes an OpenCL GPU, else an OpenCL CPU "
+                    + "device, else cpu; exact simulates in continuous time, event by event, with no time step "
+                    + "(n <= " + org.balnet.sim.exact.ExactEngine.MAX_N + "; default: ${DEFAULT-VALUE}).")
     String backend;
 
     @Option(names = "--precision", paramLabel = "P",
@@ -55,6 +56,11 @@ public final class EngineOptions {
     /** {@code --sampler}, else the backend's default ({@link org.balnet.sim.Backends#defaultSampler}). */
     Sampler sampler() {
         return sampler.resolve(backend());
+    }
+
+    /** {@code --sampler} checked against {@code backendName}, else that backend's default. */
+    Sampler sampler(String backendName) {
+        return sampler.resolve(backendName);
     }
 
     /** The OpenCL device asked for by {@code --device} (or the environment) on the host profile. */

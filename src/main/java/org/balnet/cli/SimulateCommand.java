@@ -150,17 +150,20 @@ public final class SimulateCommand implements Callable<Integer> {
         Engine engine = run.engine();
         long finalStep = step.totalSteps();
         Optional<Path> from = run.resumedFrom();
+        // The exact backend has no step: its driver steps are record intervals.
+        String stepping = engine.eventDriven() ? "in continuous time (no time step)"
+                : String.format(Locale.ROOT, "%s, %s, h = %s", engine.precision().key, scenario.run().scheme().key,
+                step.h());
+        String steps = engine.eventDriven() ? "record intervals" : "steps";
         if (from.isEmpty()) {
-            stdout.printf(Locale.ROOT, "simulating %s: n = %d per population, %s, %s, h = %s, %d steps to t = %s, "
-                            + "backend %s (%s)%n", scenario.name(), scenario.n(), engine.precision().key,
-                    scenario.run().scheme().key, step.h(), finalStep, scenario.run().tEnd(), engine.backend(),
+            stdout.printf(Locale.ROOT, "simulating %s: n = %d per population, %s, %d %s to t = %s, backend %s (%s)%n",
+                    scenario.name(), scenario.n(), stepping, finalStep, steps, scenario.run().tEnd(), engine.backend(),
                     engine.device());
         } else {
-            stdout.printf(Locale.ROOT, "resuming %s from %s at t = %s (step %d): n = %d per population, %s, %s, "
-                            + "h = %s, %d steps to t = %s, backend %s (%s)%n", scenario.name(), from.get(),
-                    Json.number(run.startTime()), run.startStep(), scenario.n(), engine.precision().key,
-                    scenario.run().scheme().key, step.h(), finalStep - run.startStep(), scenario.run().tEnd(),
-                    engine.backend(), engine.device());
+            stdout.printf(Locale.ROOT, "resuming %s from %s at t = %s (step %d): n = %d per population, %s, %d %s to "
+                            + "t = %s, backend %s (%s)%n", scenario.name(), from.get(), Json.number(run.startTime()),
+                    run.startStep(), scenario.n(), stepping, finalStep - run.startStep(), steps,
+                    scenario.run().tEnd(), engine.backend(), engine.device());
         }
         stdout.flush();
     }

@@ -21,7 +21,12 @@ public enum Sampler {
      * own stream; no table. The per-synapse reference engine always draws this way, one count per
      * synapse, each with its own λ.
      */
-    PTRS("ptrs");
+    PTRS("ptrs"),
+    /**
+     * No counts at all: the exact backend simulates spike by spike ({@code --backend exact}). Never
+     * named on the command line; recorded as "none" in run.json and checkpoints.
+     */
+    NONE("none");
 
     /** The sampler of a run that does not choose one. */
     public static final Sampler DEFAULT = TABLE;
@@ -39,12 +44,21 @@ public enum Sampler {
      * @throws org.balnet.model.BadInputException (UNKNOWN_CHOICE) for any other name
      */
     public static Sampler fromKey(String key, String option) {
-        for (Sampler s : values()) {
+        return find(key, option, TABLE, PTRS);
+    }
+
+    /** {@link #fromKey}, also for {@link #NONE}: a sampler read back from a file balnet wrote. */
+    public static Sampler fromRecordedKey(String key, String field) {
+        return find(key, field, values());
+    }
+
+    private static Sampler find(String key, String option, Sampler... choices) {
+        for (Sampler s : choices) {
             if (s.key.equals(key)) {
                 return s;
             }
         }
         throw InputError.UNKNOWN_CHOICE.exception(option, option, key,
-                Arrays.stream(values()).map(s -> s.key).collect(Collectors.joining(", ")));
+                Arrays.stream(choices).map(s -> s.key).collect(Collectors.joining(", ")));
     }
 }

@@ -6,6 +6,7 @@ import org.balnet.model.Scenario;
 import org.balnet.rng.Sampler;
 import org.balnet.sim.cpu.CpuEngine;
 import org.balnet.sim.cpu.PerSynapseEngine;
+import org.balnet.sim.exact.ExactEngine;
 import org.balnet.sim.opencl.DeviceInfo;
 import org.balnet.sim.opencl.DeviceRequest;
 import org.balnet.sim.opencl.HostProfile;
@@ -19,12 +20,14 @@ import java.util.List;
 
 /**
  * Creates the engine a user asked for by name: {@code auto}, {@code cpu}, {@code opencl},
- * {@code per-synapse}. {@code auto} takes an OpenCL GPU if there is one, else an OpenCL CPU device
+ * {@code per-synapse}, {@code exact} (event-driven, no time step: {@link ExactEngine}). {@code auto} takes an OpenCL GPU if there is one, else an OpenCL CPU device
  * (PoCL) provided the JVM's signal handlers are protected ({@link SignalChaining}), else the Java
  * engine, and says which it took.
  */
 public final class Backends {
-    public static final List<String> NAMES = List.of("auto", "cpu", "opencl", "per-synapse");
+    public static final List<String> NAMES = List.of("auto", "cpu", "opencl", "per-synapse", "exact");
+    /** The event-driven backend's name. */
+    public static final String EXACT = "exact";
 
     private Backends() {
     }
@@ -37,6 +40,19 @@ public final class Backends {
         return name;
     }
 
+    /** True for the backend that simulates in continuous time ({@link Engine#eventDriven()}): no time step, no scheme. */
+    public static boolean isEventDriven(String name) {
+        return EXACT.equals(name);
+    }
+
+    /**
+     * The driver's step for a backend: {@link StepSize#eventDriven} for {@code exact}, else
+     * {@link StepSize#choose}.
+     */
+    public static StepSize.Choice step(String name, Scenario scenario, double[][] jacobian) {
+        return isEventDriven(name) ? StepSize.eventDriven(scenario) : StepSize.choose(scenario, jacobian);
+    }
+
     /** {@link #create(String, Scenario, Precision, long, Sampler, int, double, DeviceRequest, PrintWriter)} with
      *  the default host profile and the device named by the environment, if any. */
     public static Engine create(String name, Scenario scenario, Precision precision, long seed, Sampler sampler,
@@ -45,18 +61,33 @@ public final class Backends {
     }
 
     /**
-     * The sampler a backend draws with when the user names none: {@link Sampler#DEFAULT}, except the
-     * per-synapse reference, which draws every synapse's count with {@link Sampler#PTRS}.
+     * The sampler a backend draws with when the user names none: {@link Sampler#DEFAULT}; the per-synapse
+     * reference draws every synapse's count with {@link Sampler#PTRS}, and the exact backend draws no
+     * counts at all ({@link Sampler#NONE}).
      */
     public static Sampler defaultSampler(String name) {
+        if (isEventDriven(name)) {
+            return Sampler.NONE;
+        }
         return "per-synapse".equals(name) ? Sampler.PTRS : Sampler.DEFAULT;
     }
 
     /**
-     * Checks a sampler the user named against the backend (exit 2: the per-synapse reference has no
-     * table sampler: its means differ from synapse to synapse).
+     * Checks a sampler against the backend (exit 2: the per-synapse reference has no table sampler, its
+     * means differ from synapse to synapse; the exact backend draws no spike counts, so a sampler named
+     * for it would change nothing; a tau-leaped backend needs one).
      */
     public static Sampler checkSampler(String name, Sampler sampler) {
+        if (isEventDriven(name)) {
+            if (sampler != Sampler.NONE) {
+                throw InputError.CONFLICT.exception("--sampler", "--sampler " + sampler.key + " has no meaning with "
+                        + "--backend exact: it simulates spike by spike and draws no Poisson counts; drop --sampler");
+            }
+            return sampler;
+        }
+        if (sampler == Sampler.NONE) {
+            throw new IllegalArgumentException("backend " + name + " draws spike counts: it needs a sampler");
+        }
         if ("per-synapse".equals(name) && sampler != Sampler.PTRS) {
             throw InputError.CONFLICT.exception("--sampler", "--sampler " + sampler.key + " cannot be used with "
                     + "--backend per-synapse: it draws one count per synapse, each with its own mean, so there is "
@@ -72,7 +103,7 @@ public final class Backends {
      * @param seed      RNG key
      * @param sampler   how the spike counts are drawn ({@link #checkSampler}ed against the backend)
      * @param threads   CPU threads
-     * @param h         time step (the per-synapse engine needs it)
+     * @param h         time step (the per-synapse engine needs it; for exact, the record interval)
      * @param request   OpenCL device and host profile (for {@code opencl} and {@code auto})
      * @param log       where the choice made by {@code auto} is reported
      * @throws OpenClFailure for {@code opencl} when no device can run it (auto falls back to the CPU instead)
@@ -87,6 +118,12 @@ public final class Backends {
                             "--backend per-synapse runs in fp64 only; drop --precision fp32");
                 }
                 return new PerSynapseEngine(scenario, seed, threads, h);
+            case EXACT:
+                if (precision != Precision.FP64) {
+                    throw InputError.CONFLICT.exception("--precision",
+                            "--backend exact runs in fp64 only; drop --precision fp32");
+                }
+                return new ExactEngine(scenario, seed, h);
             case "opencl": {
                 List<DeviceInfo> devices = OpenClDevices.list();
                 warnIfUnprotected(devices, log);

@@ -285,7 +285,7 @@ public final class ChaosStudy {
         long seed = ReplicaSeeds.of(c.baseSeed(), n, replica);
         Scenario s = base.withN(n).withRun(new Scenario.RunSettings(rs.tEnd(), rs.dt(), rs.recordEvery(), seed,
                 rs.scheme()));
-        StepSize.Choice step = StepSize.choose(s, initial.jacobian());
+        StepSize.Choice step = Backends.step(c.backend(), s, initial.jacobian());
         int m = c.neurons();
         double[][] mean = new double[2][times];
         double[][] variance = new double[2][times];

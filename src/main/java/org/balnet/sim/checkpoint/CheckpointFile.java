@@ -321,7 +321,7 @@ public final class CheckpointFile {
             Sampler sampler = Sampler.PTRS;
             int layout = 1;
             if (version >= VERSION) {
-                sampler = Sampler.fromKey(d.readUTF(), "checkpoint sampler");
+                sampler = Sampler.fromRecordedKey(d.readUTF(), "checkpoint sampler");
                 layout = d.readInt();
             }
             if (d.available() != 0) {

@@ -10,6 +10,7 @@ import org.balnet.rng.Sampler;
 import org.balnet.sim.Engine;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
+import org.balnet.sim.StateBins;
 import org.balnet.sim.StepPlan;
 
 import java.util.ArrayList;
@@ -352,16 +353,7 @@ public class CpuEngine implements Engine {
         double scale = bins / (hi - lo);
         int p = population.index();
         for (long j = 0; j < n; j++) {
-            double u = state(p, j);
-            int bin;
-            if (u < lo) {
-                bin = 0;
-            } else if (u < hi) {
-                bin = 1 + Math.min(bins - 1, (int) ((u - lo) * scale));
-            } else {
-                bin = bins + 1; // also NaN, which fails both comparisons
-            }
-            counts[bin]++;
+            counts[StateBins.slot(state(p, j), lo, hi, scale, bins)]++;
         }
         return counts;
     }

@@ -8,6 +8,7 @@ import org.balnet.io.Versions;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.rng.CounterRng;
+import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Observables;
@@ -215,7 +216,8 @@ public final class RecordedRun implements AutoCloseable {
                         r.dt(), r.recordEvery(), r.seed(), r.scheme()));
             }
             initial = InitialPoint.resolve(scenario);
-            step = StepSize.choose(scenario, initial.jacobian());
+            // The run's backend decides its step (the exact backend's is the record interval).
+            step = Backends.step(headers.get(0).checkpoint().run().backend(), scenario, initial.jacobian());
         }
         Path trajectory = dir.resolve(TRAJECTORY_CSV);
         RecordedRun run = null;
@@ -412,9 +414,11 @@ public final class RecordedRun implements AutoCloseable {
     private RunJson runJson() {
         TimeLoop.Outcome end = result != null ? result.loop() : null;
         Observables last = result != null ? result.last() : null;
+        // An event-driven engine (exact) has no step and no scheme; its work is counted in spikes.
+        boolean exact = engine.eventDriven();
         return new RunJson("simulate", status.key, scenario.toMap(), initial.summary(), engine.backend(),
                 engine.device(), engine.precision().key, engine.sampler().key, CounterRng.LAYOUT_VERSION,
-                scenario.run().scheme().key, step.h(),
+                exact ? "none (event-driven)" : scenario.run().scheme().key, exact ? null : step.h(),
                 step.explicitBound(), scenario.run().seed(), threads, imbalanceLimit,
                 checkpointEverySteps > 0 ? checkpointEverySteps * step.h() : null, Versions.current(), resumedFrom,
                 written,
@@ -426,7 +430,8 @@ public final class RecordedRun implements AutoCloseable {
                 result != null ? result.explicitFallbacks() : null,
                 end != null && !end.message().isEmpty() ? end.message() : null, checkpointError, error,
                 monitorConfig.isEmpty() ? null : new RunJson.Monitors(monitorConfig.options(),
-                        Monitors.fileNames(monitorConfig)));
+                        Monitors.fileNames(monitorConfig)),
+                engine.counters().isEmpty() ? null : engine.counters());
     }
 
     /** Best effort: run.json says "failed" and why; a failure to write it must not hide the first one. */
