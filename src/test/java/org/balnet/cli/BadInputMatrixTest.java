@@ -160,6 +160,7 @@ class BadInputMatrixTest {
                 bad("--backend", simulate("--backend", "gpu")),
                 bad("--sampler", simulate("--sampler", "alias")),
                 bad("--sampler", simulate("--backend", "per-synapse", "--sampler", "table")),
+                bad("--sampler", simulate("--backend", "exact", "--sampler", "ptrs")),
                 bad("--precision", simulate("--precision", "fp16")),
                 bad("--precision", simulate("--precision", "FP64")),
                 bad("--threads", simulate("--threads", "0")),
