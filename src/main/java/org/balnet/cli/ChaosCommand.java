@@ -133,6 +133,6 @@ public final class ChaosCommand implements Callable<Integer> {
             Backends.step(engine.backend(), s.withN(size), initial.jacobian());
         }
         return new ChaosStudy.Config(s, n, replicas, neurons, s.run().seed(), engine.backend(), engine.precision(),
-                engine.deviceRequest(), engine.threads(), from, alpha, imbalance.imbalanceLimit());
+                engine.sampler(), engine.deviceRequest(), engine.threads(), from, alpha, imbalance.imbalanceLimit());
     }
 }

@@ -2,6 +2,7 @@ package org.balnet.cli;
 
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
@@ -36,7 +37,7 @@ public final class RunOptions {
 
     /** The resolved run. */
     public record Resolved(Scenario scenario, InitialPoint initial, StepSize.Choice step, Precision precision,
-                           int threads, double imbalanceLimit) {
+                           Sampler sampler, int threads, double imbalanceLimit) {
     }
 
     /** The scenario with every override applied, its initial point and step; exit 2 for any bad value. */
@@ -45,11 +46,12 @@ public final class RunOptions {
         String backend = engine.backend();
         checkEventDriven(backend, scenario.dt, scenario.scheme);
         Precision p = engine.precision();
+        Sampler sm = engine.sampler();
         int k = engine.threads();
         double limit = imbalance.imbalanceLimit();
         InitialPoint init = InitialPoint.resolve(s);
         StepSize.Choice step = Backends.step(backend, s, init.jacobian());
-        return new Resolved(s, init, step, p, k, limit);
+        return new Resolved(s, init, step, p, sm, k, limit);
     }
 
     /**
@@ -77,6 +79,7 @@ public final class RunOptions {
      * @throws CommandFailure (exit 1) when OpenCL was asked for and cannot run
      */
     public Engine createEngine(Resolved r, PrintWriter log) {
-        return engine.create(engine.backend, r.scenario(), r.precision(), r.threads(), r.step().h(), log);
+        return engine.create(engine.backend, r.scenario(), r.precision(), r.sampler(), r.threads(), r.step().h(),
+                log);
     }
 }

@@ -9,6 +9,7 @@ import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.model.WholeNumbers;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.model.Scheme;
@@ -231,7 +232,8 @@ public final class ValidateCommand implements Callable<Integer> {
         int k = engine.threads();
         double limit = imbalance.imbalanceLimit();
         InitialPoint.resolve(s);
-        return new TimeStepStudy.Config(s, n, steps, schemes, r, s.run().seed(), tauLeaped, p, engine.deviceRequest(),
+        return new TimeStepStudy.Config(s, n, steps, schemes, r, s.run().seed(), tauLeaped, p,
+                engine.sampler(tauLeaped), engine.deviceRequest(),
                 k, t0, sh, limit);
     }
 
@@ -307,6 +309,7 @@ public final class ValidateCommand implements Callable<Integer> {
         String backend = engine.backend();
         RunOptions.checkEventDriven(backend, scenario.dt, scenario.scheme);
         Precision p = engine.precision();
+        Sampler sm = engine.sampler();
         int k = engine.threads();
         double imbalanceLimit = imbalance.imbalanceLimit();
         // before anything is written: no balanced point, a step that does not divide the record interval, or
@@ -315,8 +318,8 @@ public final class ValidateCommand implements Callable<Integer> {
         for (long size : n) {
             Backends.step(backend, s.withN(size), initial.jacobian());
         }
-        return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, engine.deviceRequest(), k, t0, times,
-                alpha, imbalanceLimit);
+        return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, sm, engine.deviceRequest(), k, t0,
+                times, alpha, imbalanceLimit);
     }
 
     /**

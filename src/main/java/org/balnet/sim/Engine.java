@@ -1,6 +1,7 @@
 package org.balnet.sim;
 
 import org.balnet.model.Population;
+import org.balnet.rng.Sampler;
 
 /**
  * A backend that holds the 2n neuron states and performs the per-neuron work of a step: draw the
@@ -46,6 +47,9 @@ public interface Engine extends AutoCloseable {
     String device();
 
     Precision precision();
+
+    /** How the engine draws the spike counts (recorded with every run and checkpoint). */
+    Sampler sampler();
 
     /** Neurons per population. */
     long n();

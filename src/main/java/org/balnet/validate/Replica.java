@@ -3,6 +3,7 @@ package org.balnet.validate;
 import org.balnet.io.TimeGrid;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
@@ -55,6 +56,7 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
      * @param initial        the balanced initial point of the scenario (the same for every n)
      * @param backend        backend name as {@link Backends#create} takes it
      * @param precision      state precision
+     * @param sampler        how the spike counts are drawn
      * @param devices        the OpenCL device and host profile (for backends opencl and auto)
      * @param threads        CPU threads of the engine
      * @param imbalanceLimit relative imbalance at which the run stops (the simulator's departure test)
@@ -63,13 +65,14 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
      *                       from the seed; null for the engine's own (runs of different backends that share it
      *                       are paired: {@link TimeStepStudy})
      */
-    public record Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision,
+    public record Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision, Sampler sampler,
                        DeviceRequest devices, int threads, double imbalanceLimit, long[] histogramRows,
                        double[][] initialState) {
         /** A run from the initial state the engine draws from the scenario's seed. */
-        public Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision, DeviceRequest devices,
-                    int threads, double imbalanceLimit, long[] histogramRows) {
-            this(scenario, initial, backend, precision, devices, threads, imbalanceLimit, histogramRows, null);
+        public Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision, Sampler sampler,
+                    DeviceRequest devices, int threads, double imbalanceLimit, long[] histogramRows) {
+            this(scenario, initial, backend, precision, sampler, devices, threads, imbalanceLimit, histogramRows,
+                    null);
         }
     }
 
@@ -93,8 +96,8 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
         TimeLoop.Outcome outcome;
         String backend;
         String device;
-        try (Engine engine = Backends.create(spec.backend(), s, spec.precision(), settings.seed(), spec.threads(),
-                step.h(), spec.devices(), log);
+        try (Engine engine = Backends.create(spec.backend(), s, spec.precision(), settings.seed(), spec.sampler(),
+                spec.threads(), step.h(), spec.devices(), log);
              Simulation sim = spec.initialState() == null
                      ? new Simulation(s, engine, settings.scheme(), step.h(), spec.initial().mean())
                      : new Simulation(s, engine, settings.scheme(), step.h(), start(s, engine, spec))) {

@@ -114,8 +114,9 @@ public final class ReproductionReport {
         md.append(String.format(Locale.ROOT, "- n = %d neurons per population (the paper's n_e = n_i = 5000), T = 5, "
                         + "%d replicas per scenario (seeds from base seed %d; the figures draw the first, as the paper "
                         + "draws one realisation)%n", r.config().n(), r.config().replicas(), r.config().baseSeed()));
-        md.append(String.format(Locale.ROOT, "- backend %s (%s), %s, semi-implicit, h = %s, recorded every %s%n",
-                any.backend(), any.device(), r.config().precision().key, Validation.fmt(any.h()),
+        md.append(String.format(Locale.ROOT, "- backend %s (%s), %s, sampler %s, semi-implicit, h = %s, recorded every "
+                        + "%s%n", any.backend(), any.device(), r.config().precision().key, r.config().sampler().key,
+                Validation.fmt(any.h()),
                 Validation.fmt(Reproduction.RECORD_EVERY)));
         md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s (solving and simulating)%n%n",
                 versions.text(), r.wallSeconds()));

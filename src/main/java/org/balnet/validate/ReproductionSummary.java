@@ -24,7 +24,7 @@ public record ReproductionSummary(String command, @JsonProperty("command_line") 
 
     /** One scenario. */
     public record ScenarioSummary(String scenario, @JsonProperty("initial_point") InitialPoint.Summary initialPoint,
-                                  List<Long> seeds, double h, String backend, List<Values> values,
+                                  List<Long> seeds, double h, String backend, String sampler, List<Values> values,
                                   List<Check> checks, @JsonProperty("time_step_bias") TimeStepBias timeStepBias) {
     }
 
@@ -97,7 +97,7 @@ public record ReproductionSummary(String command, @JsonProperty("command_line") 
             }
             scenarios.add(new ScenarioSummary(s.scenario().name(), s.initial().summary(),
                     s.replicas().stream().map(Replica::seed).toList(), s.replicas().get(0).h(), s.replicas().get(0).backend(),
-                    table, s.checks(), TimeStepBias.of(s)));
+                    r.config().sampler().key, table, s.checks(), TimeStepBias.of(s)));
         }
         return new ReproductionSummary("reproduce", commandLine, r.passed(), r.config().n(), r.config().replicas(),
                 r.config().baseSeed(), scenarios, versions, r.wallSeconds());

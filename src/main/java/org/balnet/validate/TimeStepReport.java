@@ -290,6 +290,7 @@ public final class TimeStepReport {
                 + "ReplicaSeeds.of; per-run seeds in dt-runs.csv");
         m.put("backend", c.backend());
         m.put("precision", c.precision().key);
+        m.put("sampler", c.sampler().key);
         m.put("record_every", c.recordEvery());
         m.put("share", c.share());
         m.put("resamples", TimeStepStudy.RESAMPLES);
@@ -375,9 +376,9 @@ public final class TimeStepReport {
                 ValidationReport.sizesText(c.sizes()), stepsText(c.steps()),
                 String.join(", ", c.schemes().stream().map(s -> s.key).toList())));
         md.append(String.format(Locale.ROOT, "- %d replicas of the exact backend (continuous time, no step) and %d "
-                        + "per step (backend %s, %s), paired: replica r of every arm starts from the same initial "
+                        + "per step (backend %s, %s, sampler %s), paired: replica r of every arm starts from the same initial "
                         + "state; seeds from base seed %d (per-run seeds in `%s`)%n",
-                c.replicas(), c.replicas(), c.backend(), c.precision().key, c.baseSeed(), RUNS_CSV));
+                c.replicas(), c.replicas(), c.backend(), c.precision().key, c.sampler().key, c.baseSeed(), RUNS_CSV));
         md.append(String.format(Locale.ROOT, "- T = %s, compared every %s; window [%s, %s]%n", Validation.fmt(c.tEnd()),
                 Validation.fmt(c.recordEvery()), Validation.fmt(c.from()), Validation.fmt(r.limitUntil())));
         md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s%n%n",

@@ -9,6 +9,7 @@ import org.balnet.model.InputError;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.model.Scheme;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
@@ -74,6 +75,7 @@ public final class TimeStepStudy {
      * @param baseSeed       every replica's seed derives from it ({@link #seed})
      * @param backend        the tau-leaped backend
      * @param precision      its precision
+     * @param sampler        its sampler (the exact reference draws no counts)
      * @param devices        the OpenCL device and host profile (for a tau-leaped backend opencl or auto)
      * @param threads        replicas run this many at a time (each engine single-threaded) where the backend is
      *                       a Java one, else one at a time with this many engine threads
@@ -82,7 +84,8 @@ public final class TimeStepStudy {
      * @param imbalanceLimit the simulator's departure limit
      */
     public record Config(Scenario scenario, long[] sizes, double[] steps, List<Scheme> schemes, int replicas,
-                         long baseSeed, String backend, Precision precision, DeviceRequest devices, int threads,
+                         long baseSeed, String backend, Precision precision, Sampler sampler, DeviceRequest devices,
+                         int threads,
                          double from, double share, double imbalanceLimit) {
         public double tEnd() {
             return scenario.run().tEnd();
@@ -381,7 +384,8 @@ public final class TimeStepStudy {
             int replica = r;
             PrintWriter replicaLog = r == 0 ? log : Replica.QUIET;
             java.util.concurrent.Callable<Replica> task = () -> Replica.simulate(new Replica.Spec(s, initial,
-                    backend, c.precision(), c.devices(), engineThreads, c.imbalanceLimit(), new long[0],
+                    backend, c.precision(), Backends.isEventDriven(backend) ? Sampler.NONE : c.sampler(),
+                    c.devices(), engineThreads, c.imbalanceLimit(), new long[0],
                     ExactEngine.initialState(pairSeed, (int) n, mean, variance)), replica, replicaLog);
             if (parallel) {
                 futures.add(pool.submit(task));

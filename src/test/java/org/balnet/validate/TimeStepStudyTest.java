@@ -4,6 +4,7 @@ import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.model.Scheme;
 import org.balnet.sim.Observables;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Precision;
 import org.balnet.sim.RunStatus;
 import org.balnet.sim.TrajectoryRow;
@@ -55,7 +56,7 @@ class TimeStepStudyTest {
     static TimeStepStudy.Config config() {
         Scenario s = ScenarioLoader.load("mv-6.1");
         return new TimeStepStudy.Config(s, new long[]{100}, STEPS, List.of(Scheme.SEMI_IMPLICIT), REPLICAS, 5, "cpu",
-                Precision.FP64, DeviceRequest.defaults(), 1, 0.0, 0.1, 0.5);
+                Precision.FP64, Sampler.DEFAULT, DeviceRequest.defaults(), 1, 0.0, 0.1, 0.5);
     }
 
     @Test

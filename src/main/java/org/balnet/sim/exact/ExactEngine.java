@@ -5,6 +5,7 @@ import org.balnet.model.Population;
 import org.balnet.model.RateFunction;
 import org.balnet.model.Scenario;
 import org.balnet.rng.CounterRng;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Engine;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
@@ -197,6 +198,12 @@ public final class ExactEngine implements Engine {
     @Override
     public Precision precision() {
         return Precision.FP64;
+    }
+
+    /** {@link Sampler#NONE}: the events are drawn one by one by thinning, never as Poisson counts. */
+    @Override
+    public Sampler sampler() {
+        return Sampler.NONE;
     }
 
     @Override

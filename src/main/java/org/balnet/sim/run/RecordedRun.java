@@ -7,6 +7,7 @@ import org.balnet.io.OutputDirectory;
 import org.balnet.io.Versions;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
+import org.balnet.rng.CounterRng;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
@@ -149,7 +150,8 @@ public final class RecordedRun implements AutoCloseable {
                 Monitors.diskBytes(monitors, scenario.n(), config.precision(), step.stepsPerRecord(), 0,
                         step.totalSteps(), false)));
         // The engine first: it refuses an n the memory cannot hold before anything is written.
-        Engine engine = engines.create(config.backend(), scenario, config.precision(), config.threads(), step.h());
+        Engine engine = engines.create(config.backend(), scenario, config.precision(), config.sampler(),
+                config.threads(), step.h());
         RecordedRun run = new RecordedRun(dir, scenario, config.initial(), step, config.threads(),
                 config.imbalanceLimit(), config.keepGoing(), config.checkpointEverySteps(), monitors,
                 new CheckpointStore(dir), engine, Checkpoint.Identity.of(scenario, step.h(), engine), log);
@@ -223,7 +225,8 @@ public final class RecordedRun implements AutoCloseable {
             for (int i = 0; i < readable.size(); i++) {
                 Path file = readable.get(i);
                 Checkpoint c = headers.get(i).checkpoint();
-                c.requireSettings(file.toString(), step.h(), request.precision(), request.backend());
+                c.requireSettings(file.toString(), step.h(), request.precision(), request.backend(),
+                        request.sampler());
                 MonitorConfig monitors = MonitorConfig.fromOptions(c.monitors().options(), scenario, step);
                 if (c.step() > step.totalSteps()) {
                     throw InputError.outOfRange("--t-end", Json.number(scenario.run().tEnd()), String.format(
@@ -295,7 +298,8 @@ public final class RecordedRun implements AutoCloseable {
                 every > 0 ? CheckpointStore.GENERATIONS : 1, existing,
                 Monitors.diskBytes(monitors, c.run().n(), precision, step.stepsPerRecord(), c.step(),
                         step.totalSteps(), true)));
-        Engine engine = engines.create(c.run().backend(), scenario, precision, request.threads(), step.h());
+        Engine engine = engines.create(c.run().backend(), scenario, precision, c.run().sampler(), request.threads(),
+                step.h());
         // The identity the run was started with: the hash of its scenario as it was (t_end is not hashed).
         return new RecordedRun(dir, scenario, initial, step, request.threads(), limit, request.keepGoing(), every,
                 monitors, store, engine, c.run(), log);
@@ -413,8 +417,9 @@ public final class RecordedRun implements AutoCloseable {
         // An event-driven engine (exact) has no step and no scheme; its work is counted in spikes.
         boolean exact = engine.eventDriven();
         return new RunJson("simulate", status.key, scenario.toMap(), initial.summary(), engine.backend(),
-                engine.device(), engine.precision().key, exact ? "none (event-driven)" : scenario.run().scheme().key,
-                exact ? null : step.h(), step.explicitBound(), scenario.run().seed(), threads, imbalanceLimit,
+                engine.device(), engine.precision().key, engine.sampler().key, CounterRng.LAYOUT_VERSION,
+                exact ? "none (event-driven)" : scenario.run().scheme().key, exact ? null : step.h(),
+                step.explicitBound(), scenario.run().seed(), threads, imbalanceLimit,
                 checkpointEverySteps > 0 ? checkpointEverySteps * step.h() : null, Versions.current(), resumedFrom,
                 written,
                 last != null ? new RunJson.Final(last.time(), last.mean()[0], last.mean()[1], last.variance()[0],

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param backend                the engine, e.g. "cpu"
  * @param device                 the engine's device, in words
  * @param precision              "fp64" or "fp32"
+ * @param sampler                how the spike counts are drawn: "table" or "ptrs" (docs/sampler.md); "none" for
+ *                               the exact backend, which draws no counts
+ * @param counterLayout          the version of the counter layout of the run's random numbers
  * @param scheme                 common-mode scheme ("none (event-driven)" for the exact backend)
  * @param h                      time step; absent for the exact backend, which has none
  * @param explicitStabilityBound the explicit scheme's largest stable step at the initial point
@@ -44,7 +47,8 @@ import java.util.Map;
  */
 public record RunJson(String command, String status, Map<String, Object> scenario,
                       @JsonProperty("initial_point") InitialPoint.Summary initialPoint,
-                      String backend, String device, String precision, String scheme, Double h,
+                      String backend, String device, String precision, String sampler,
+                      @JsonProperty("counter_layout") int counterLayout, String scheme, Double h,
                       @JsonProperty("explicit_stability_bound") double explicitStabilityBound, long seed,
                       int threads, @JsonProperty("imbalance_limit") double imbalanceLimit,
                       @JsonProperty("checkpoint_every") Double checkpointEvery, Versions versions,

@@ -25,6 +25,7 @@ public final class StepBenchmark {
      * @param scenario                 scenario name
      * @param n                        neurons per population
      * @param precision                "fp64" or "fp32"
+     * @param sampler                  how the spike counts are drawn: "table" or "ptrs"
      * @param scheme                   common-mode scheme
      * @param threads                  CPU threads
      * @param steps                    steps per repeat
@@ -36,7 +37,8 @@ public final class StepBenchmark {
      * @param spikesPerSecond          the exact backend's spikes per second over the timed steps (a step of
      *                                 it is one record interval); absent for the tau-leaped backends
      */
-    public record Result(String backend, String device, String scenario, long n, String precision, String scheme,
+    public record Result(String backend, String device, String scenario, long n, String precision, String sampler,
+                         String scheme,
                          int threads, int steps, int repeats, @JsonProperty("seconds_per_step") double secondsPerStep,
                          @JsonProperty("seconds_per_step_min") double secondsPerStepMin,
                          @JsonProperty("seconds_per_step_max") double secondsPerStepMax,
@@ -58,6 +60,7 @@ public final class StepBenchmark {
         double[] seconds = new double[repeats];
         String backend;
         String device;
+        String sampler;
         boolean eventDriven;
         Object spikesBefore;
         Object spikesAfter;
@@ -82,6 +85,7 @@ public final class StepBenchmark {
             }
             backend = engine.backend();
             device = engine.device();
+            sampler = engine.sampler().key;
             eventDriven = engine.eventDriven();
             spikesAfter = engine.counters().get("spikes");
         }
@@ -90,7 +94,7 @@ public final class StepBenchmark {
         double median = repeats % 2 == 1 ? sorted[repeats / 2] : 0.5 * (sorted[repeats / 2 - 1] + sorted[repeats / 2]);
         Double spikesPerSecond = spikesAfter == null ? null
                 : ((Long) spikesAfter - (Long) spikesBefore) / Arrays.stream(seconds).sum();
-        return new Result(backend, device, scenario.name(), scenario.n(), precision.key,
+        return new Result(backend, device, scenario.name(), scenario.n(), precision.key, sampler,
                 eventDriven ? "none (event-driven)" : scenario.run().scheme().key, threads, steps, repeats,
                 median / steps, sorted[0] / steps, sorted[repeats - 1] / steps, 2.0 * scenario.n() * steps / median,
                 spikesPerSecond);
