@@ -1,5 +1,6 @@
 package org.balnet.sim;
 
+import org.balnet.io.TimeGrid;
 import org.balnet.limit.Eigenvalues;
 import org.balnet.model.Population;
 import org.balnet.model.RateFunction;
@@ -28,6 +29,8 @@ public final class Simulation implements AutoCloseable {
     private final CommonMode commonMode;
     private final Scheme scheme;
     private final double h;
+    /** The step times k h as printed decimals, for messages and rows between record times. */
+    private final TimeGrid steps;
     private final StepPlan plan = new StepPlan();
     private Observables observables;
 
@@ -48,6 +51,7 @@ public final class Simulation implements AutoCloseable {
         this.engine = engine;
         this.scheme = scheme;
         this.h = h;
+        this.steps = new TimeGrid(h);
         this.commonMode = new CommonMode(scenario, scheme, h);
         double[] k = {scenario.initial().kE(), scenario.initial().kI()};
         double[] m = initialMean.clone();
@@ -60,6 +64,7 @@ public final class Simulation implements AutoCloseable {
         this.engine = engine;
         this.scheme = scheme;
         this.h = h;
+        this.steps = new TimeGrid(h);
         this.commonMode = new CommonMode(scenario, scheme, h);
         this.observables = current;
     }
@@ -80,6 +85,14 @@ public final class Simulation implements AutoCloseable {
         return observables;
     }
 
+    /**
+     * The time t = k h of step k as the decimal it stands for ({@link TimeGrid#stepTime}): what messages
+     * and rows print, where the observables' own time, the sum k * h, may carry rounding noise.
+     */
+    public double time(long step) {
+        return steps.stepTime(step);
+    }
+
     public Observables observables() {
         return observables;
     }
@@ -95,7 +108,7 @@ public final class Simulation implements AutoCloseable {
         if (!o.isFinite()) {
             return Optional.of(String.format(Locale.ROOT,
                     "observables became non-finite at t = %s (v_e = %s, v_i = %s, K_e = %s, K_i = %s)",
-                    o.time(), o.mean()[0], o.mean()[1], o.variance()[0], o.variance()[1]));
+                    time(o.step()), o.mean()[0], o.mean()[1], o.variance()[0], o.variance()[1]));
         }
         double zeta = Eigenvalues.of(o.jacobian()).zeta();
         if (zeta > 0) {
@@ -105,14 +118,14 @@ public final class Simulation implements AutoCloseable {
             return Optional.of(String.format(Locale.ROOT,
                     "the network left the balanced state at t = %s: the empirical Jacobian has an eigenvalue "
                             + "with positive real part (zeta = %.4g), the common mode is unstable (v_e = %.4g, "
-                            + "v_i = %.4g)", o.time(), zeta, o.mean()[0], o.mean()[1]));
+                            + "v_i = %.4g)", time(o.step()), zeta, o.mean()[0], o.mean()[1]));
         }
         for (Population alpha : Population.values()) {
             if (o.isSilent(scenario, alpha)) {
                 return Optional.of(String.format(Locale.ROOT,
                         "the network fell silent at t = %s: the input of population %s, C_%se Q_%se + C_%si Q_%si = "
                                 + "%.3g, is below %.0e of its bound, where balance between the rates is rounding "
-                                + "(v_%s = %.4g)", o.time(), alpha.label, alpha.label, alpha.label, alpha.label,
+                                + "(v_%s = %.4g)", time(o.step()), alpha.label, alpha.label, alpha.label, alpha.label,
                         alpha.label, o.input(scenario, alpha), RateFunction.NEGLIGIBLE_FRACTION, alpha.label,
                         o.mean()[alpha.index()]));
             }
@@ -121,7 +134,7 @@ public final class Simulation implements AutoCloseable {
                 return Optional.of(String.format(Locale.ROOT,
                         "the network left the balanced state at t = %s: population %s has relative imbalance "
                                 + "|F_%s| / input = %.3g > %s (F_%s = %.4g, v_%s = %.4g)",
-                        o.time(), alpha.label, alpha.label, r, imbalanceLimit, alpha.label,
+                        time(o.step()), alpha.label, alpha.label, r, imbalanceLimit, alpha.label,
                         o.imbalance()[alpha.index()], alpha.label, o.mean()[alpha.index()]));
             }
         }
@@ -131,7 +144,7 @@ public final class Simulation implements AutoCloseable {
                 return Optional.of(String.format(Locale.ROOT,
                         "at t = %s the explicit scheme's stability bound fell to h < %.4g, below the step h = %s; "
                                 + "rerun with a smaller --dt or with --scheme semi-implicit, which has no bound",
-                        o.time(), bound, h));
+                        time(o.step()), bound, h));
             }
         }
         return Optional.empty();

@@ -89,7 +89,8 @@ public final class TimeLoop {
                     sim.scenario().n(), departure.get()));
         }
         if (departure.isPresent() && !keepGoing) {
-            return new Outcome(RunStatus.LEFT_BALANCED_STATE, departure.get(), 0, 0, sim.observables().time());
+            return new Outcome(RunStatus.LEFT_BALANCED_STATE, departure.get(), 0, 0,
+                    sim.time(sim.observables().step()));
         }
         if (departure.isPresent()) {
             message = departure.get() + "; continued past it (--keep-going)";
@@ -104,7 +105,7 @@ public final class TimeLoop {
                 }
             } else if (departure.isPresent()) {
                 // The row at which it happened is kept, so the file shows the departure.
-                recorder.record(new TrajectoryRow(o.time(), o));
+                recorder.record(new TrajectoryRow(rowTime(sim, o.step()), o));
                 status = RunStatus.LEFT_BALANCED_STATE;
                 message = departure.get();
                 break;
@@ -115,12 +116,17 @@ public final class TimeLoop {
             listener.afterStep(sim);
             if (stopRequested.getAsBoolean()) {
                 status = RunStatus.INTERRUPTED;
-                message = "interrupted at t = " + o.time();
+                message = "interrupted at t = " + sim.time(o.step());
                 break;
             }
         }
         double wall = (System.nanoTime() - start) * 1e-9;
-        return new Outcome(status, message, taken, wall, sim.observables().time());
+        return new Outcome(status, message, taken, wall, sim.time(sim.observables().step()));
+    }
+
+    /** The time of a row at step k: the record grid's m D on it, else the step's decimal k h. */
+    private double rowTime(Simulation sim, long k) {
+        return k % stepsPerRecord == 0 ? grid.time(k / stepsPerRecord) : sim.time(k);
     }
 
     /**
