@@ -35,8 +35,9 @@ public final class TimeGrid {
     /**
      * The m-th time on a grid whose interval is a time step h, which may itself be a rounded quotient
      * D / p: the decimal m h rounded to 15 significant digits, so that the steps of a record interval
-     * land on its decimals (with h = 0.01 / 3, step 492 is at 1.64, not 1.6400000000000001). For times
-     * between records, such as a departure from the balanced state.
+     * land on its decimals (with h = 0.01 / 3, step 492 is at 1.64, not 1.6400000000000001). The simulator's
+     * time after each step ({@code Simulation.step}), which rows between records (a departure from the
+     * balanced state), messages and run.json print.
      */
     public double stepTime(long m) {
         return interval.multiply(BigDecimal.valueOf(m)).round(STEP_DIGITS).doubleValue();

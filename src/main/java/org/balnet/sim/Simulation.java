@@ -29,7 +29,7 @@ public final class Simulation implements AutoCloseable {
     private final CommonMode commonMode;
     private final Scheme scheme;
     private final double h;
-    /** The step times k h as printed decimals, for messages and rows between record times. */
+    /** Step times k h as the decimals they stand for: what rows, messages and run.json print. */
     private final TimeGrid steps;
     private final StepPlan plan = new StepPlan();
     private Observables observables;
@@ -81,16 +81,9 @@ public final class Simulation implements AutoCloseable {
             commonMode.plan(observables, k, plan);
         }
         PopulationSums[] sums = engine.step(plan);
-        observables = Observables.from(scenario, k + 1, (k + 1) * h, sums, plan.centre);
+        // Not (k + 1) * h, which prints step 164 of h = 0.01 as t = 1.6400000000000001.
+        observables = Observables.from(scenario, k + 1, steps.stepTime(k + 1), sums, plan.centre);
         return observables;
-    }
-
-    /**
-     * The time t = k h of step k as the decimal it stands for ({@link TimeGrid#stepTime}): what messages
-     * and rows print, where the observables' own time, the sum k * h, may carry rounding noise.
-     */
-    public double time(long step) {
-        return steps.stepTime(step);
     }
 
     public Observables observables() {
@@ -108,7 +101,7 @@ public final class Simulation implements AutoCloseable {
         if (!o.isFinite()) {
             return Optional.of(String.format(Locale.ROOT,
                     "observables became non-finite at t = %s (v_e = %s, v_i = %s, K_e = %s, K_i = %s)",
-                    time(o.step()), o.mean()[0], o.mean()[1], o.variance()[0], o.variance()[1]));
+                    o.time(), o.mean()[0], o.mean()[1], o.variance()[0], o.variance()[1]));
         }
         double zeta = Eigenvalues.of(o.jacobian()).zeta();
         if (zeta > 0) {
@@ -118,14 +111,14 @@ public final class Simulation implements AutoCloseable {
             return Optional.of(String.format(Locale.ROOT,
                     "the network left the balanced state at t = %s: the empirical Jacobian has an eigenvalue "
                             + "with positive real part (zeta = %.4g), the common mode is unstable (v_e = %.4g, "
-                            + "v_i = %.4g)", time(o.step()), zeta, o.mean()[0], o.mean()[1]));
+                            + "v_i = %.4g)", o.time(), zeta, o.mean()[0], o.mean()[1]));
         }
         for (Population alpha : Population.values()) {
             if (o.isSilent(scenario, alpha)) {
                 return Optional.of(String.format(Locale.ROOT,
                         "the network fell silent at t = %s: the input of population %s, C_%se Q_%se + C_%si Q_%si = "
                                 + "%.3g, is below %.0e of its bound, where balance between the rates is rounding "
-                                + "(v_%s = %.4g)", time(o.step()), alpha.label, alpha.label, alpha.label, alpha.label,
+                                + "(v_%s = %.4g)", o.time(), alpha.label, alpha.label, alpha.label, alpha.label,
                         alpha.label, o.input(scenario, alpha), RateFunction.NEGLIGIBLE_FRACTION, alpha.label,
                         o.mean()[alpha.index()]));
             }
@@ -134,7 +127,7 @@ public final class Simulation implements AutoCloseable {
                 return Optional.of(String.format(Locale.ROOT,
                         "the network left the balanced state at t = %s: population %s has relative imbalance "
                                 + "|F_%s| / input = %.3g > %s (F_%s = %.4g, v_%s = %.4g)",
-                        time(o.step()), alpha.label, alpha.label, r, imbalanceLimit, alpha.label,
+                        o.time(), alpha.label, alpha.label, r, imbalanceLimit, alpha.label,
                         o.imbalance()[alpha.index()], alpha.label, o.mean()[alpha.index()]));
             }
         }
@@ -144,7 +137,7 @@ public final class Simulation implements AutoCloseable {
                 return Optional.of(String.format(Locale.ROOT,
                         "at t = %s the explicit scheme's stability bound fell to h < %.4g, below the step h = %s; "
                                 + "rerun with a smaller --dt or with --scheme semi-implicit, which has no bound",
-                        time(o.step()), bound, h));
+                        o.time(), bound, h));
             }
         }
         return Optional.empty();

@@ -89,8 +89,7 @@ public final class TimeLoop {
                     sim.scenario().n(), departure.get()));
         }
         if (departure.isPresent() && !keepGoing) {
-            return new Outcome(RunStatus.LEFT_BALANCED_STATE, departure.get(), 0, 0,
-                    sim.time(sim.observables().step()));
+            return new Outcome(RunStatus.LEFT_BALANCED_STATE, departure.get(), 0, 0, sim.observables().time());
         }
         if (departure.isPresent()) {
             message = departure.get() + "; continued past it (--keep-going)";
@@ -105,7 +104,7 @@ public final class TimeLoop {
                 }
             } else if (departure.isPresent()) {
                 // The row at which it happened is kept, so the file shows the departure.
-                recorder.record(new TrajectoryRow(rowTime(sim, o.step()), o));
+                recorder.record(new TrajectoryRow(rowTime(o), o));
                 status = RunStatus.LEFT_BALANCED_STATE;
                 message = departure.get();
                 break;
@@ -116,17 +115,17 @@ public final class TimeLoop {
             listener.afterStep(sim);
             if (stopRequested.getAsBoolean()) {
                 status = RunStatus.INTERRUPTED;
-                message = "interrupted at t = " + sim.time(o.step());
+                message = "interrupted at t = " + o.time();
                 break;
             }
         }
         double wall = (System.nanoTime() - start) * 1e-9;
-        return new Outcome(status, message, taken, wall, sim.time(sim.observables().step()));
+        return new Outcome(status, message, taken, wall, sim.observables().time());
     }
 
-    /** The time of a row at step k: the record grid's m D on it, else the step's decimal k h. */
-    private double rowTime(Simulation sim, long k) {
-        return k % stepsPerRecord == 0 ? grid.time(k / stepsPerRecord) : sim.time(k);
+    /** A departure row's time: the record grid's m D on the grid (so rows join on t), else the step's k h. */
+    private double rowTime(Observables o) {
+        return o.step() % stepsPerRecord == 0 ? grid.time(o.step() / stepsPerRecord) : o.time();
     }
 
     /**

@@ -44,19 +44,6 @@ class DepartureTest {
     }
 
     @Test
-    void theDeparturesTimeIsTheStepsDecimalNotTheProductsNoise() {
-        Scenario s = ScenarioLoader.load("silent-logistic");
-        double[][] rates = {{1e-16, 1e-16}, {1e-16, 1e-16}};
-        // step 164 of h = 0.01: the observables' own time is the product, 1.6400000000000001
-        Observables o = new Observables(164, 164 * 0.01, new double[]{-40, -40}, new double[]{0.5, 0.5}, rates,
-                new double[]{-2.8e-16, -2.8e-16}, new double[][]{{1e-16, -2e-16}, {1e-16, -1e-16}});
-        Simulation sim = new Simulation(s, null, s.run().scheme(), 0.01, o);
-        String why = sim.departure(Simulation.DEFAULT_IMBALANCE_LIMIT).orElseThrow();
-        assertTrue(why.contains("the network fell silent at t = 1.64:"), why);
-        assertEquals(1.64, sim.time(164));
-    }
-
-    @Test
     void aBalancedNetworkIsNotSilent() {
         Scenario s = ScenarioLoader.load("mv-6.1");
         Observables o = withRates(0.5, 0.01);

@@ -351,8 +351,8 @@ public final class RecordedRun implements AutoCloseable {
             if (stopRequested.getAsBoolean()) {
                 // The stop came while the run was being set up: stop before the first step.
                 Observables o = sim.observables();
-                double t = sim.time(o.step());
-                outcome = new TimeLoop.Outcome(RunStatus.INTERRUPTED, "interrupted at t = " + t, 0, 0, t);
+                outcome = new TimeLoop.Outcome(RunStatus.INTERRUPTED, "interrupted at t = " + o.time(), 0, 0,
+                        o.time());
             } else {
                 outcome = loop.run(sim, step.totalSteps(), recorder, listener, stopRequested);
             }
