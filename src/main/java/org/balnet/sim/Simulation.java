@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Drives one {@link Engine} through time: the host side of every step (DESIGN.md "Per-step data flow").
+ * Drives one {@link Engine} through time: the host side of every step (docs/design.md, section 2).
  * It turns the engine's sums into {@link Observables}, computes lambda and the common shift with
  * {@link CommonMode}, and watches for the network leaving the balanced state. The same driver serves
  * every backend, so backends cannot disagree on the host arithmetic.

@@ -274,7 +274,8 @@ public final class Validation {
         }
         checks.add(new Check("the closure predicts the network better than the limit at every n "
                 + "(mean windowed error: closure vs limit)", closer.toString(), "closure < limit at every n",
-                allCloser, "the closure keeps the sqrt(n) F term the limit drops (DESIGN.md)"));
+                allCloser, "the closure keeps the sqrt(n) F term the limit drops (balnet's docs/design.md, "
+                        + "section 8)"));
         if (!gaussian.isEmpty()) {
             GaussianCheck worst = gaussian.stream().max((a, b) -> Double.compare(
                     a.distance().ksUpper() / a.threshold(), b.distance().ksUpper() / b.threshold())).get();
