@@ -21,26 +21,21 @@ class TimeLoopTest {
     private static final double H = 0.01;
     private static final long DEPARTURE_STEP = 164;
 
-    /** Rates of zero from the step that ends at {@code silentAt}: the network falls silent there. */
-    private static final class FallsSilent extends ForwardingEngine {
-        private final long silentAt;
-
-        FallsSilent(Engine inner, long silentAt) {
-            super(inner);
-            this.silentAt = silentAt;
-        }
-
-        @Override
-        public PopulationSums[] step(StepPlan plan) {
-            PopulationSums[] sums = inner.step(plan);
-            if (plan.step + 1 >= silentAt) {
-                for (PopulationSums s : sums) {
-                    s.rate[0] = 0;
-                    s.rate[1] = 0;
+    /** The engine, with rates of zero from the step that ends at {@code silentAt}: the network falls silent there. */
+    private static Engine fallingSilentAt(Engine inner, long silentAt) {
+        return new ForwardingEngine(inner) {
+            @Override
+            public PopulationSums[] step(StepPlan plan) {
+                PopulationSums[] sums = inner.step(plan);
+                if (plan.step + 1 >= silentAt) {
+                    for (PopulationSums s : sums) {
+                        s.rate[0] = 0;
+                        s.rate[1] = 0;
+                    }
                 }
+                return sums;
             }
-            return sums;
-        }
+        };
     }
 
     /**
@@ -52,7 +47,7 @@ class TimeLoopTest {
         assertEquals("1.6400000000000001", Double.toString(DEPARTURE_STEP * H), "the noise this test is about");
         Scenario s = ScenarioLoader.load("mv-6.1").withN(1000);
         List<TrajectoryRow> rows = new ArrayList<>();
-        try (Simulation sim = new Simulation(s, new FallsSilent(new CpuEngine(s, Precision.FP64, 7, 1), DEPARTURE_STEP),
+        try (Simulation sim = new Simulation(s, fallingSilentAt(new CpuEngine(s, Precision.FP64, 7, 1), DEPARTURE_STEP),
                 Scheme.SEMI_IMPLICIT, H, MV61_MEAN)) {
             TimeLoop loop = new TimeLoop(recordEvery, stepsPerRecord, Simulation.DEFAULT_IMBALANCE_LIMIT);
             loop.recordIfDue(sim, rows::add);
