@@ -175,35 +175,35 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw InputError.UNREADABLE.exception(option, file, "no such file: " + dir + " is not a study directory "
+            throw InputError.UNREADABLE.exception(option, option + " " + file, "no such file: " + dir + " is not a study directory "
                     + "(balnet validate ... --plan slurm --out DIR makes one)");
         } catch (IOException e) {
-            throw InputError.UNREADABLE.exception(option, file, IoMessages.reason(e));
+            throw InputError.UNREADABLE.exception(option, option + " " + file, IoMessages.reason(e));
         }
         Manifest m;
         try {
             m = Json.read(text, Manifest.class);
         } catch (IllegalArgumentException e) {
-            throw InputError.UNREADABLE.exception(option, file, e.getMessage());
+            throw InputError.UNREADABLE.exception(option, option + " " + file, e.getMessage());
         }
         if (m.format() != FORMAT) {
-            throw InputError.UNREADABLE.exception(option, file, "format " + m.format() + ", this balnet reads format "
+            throw InputError.UNREADABLE.exception(option, option + " " + file, "format " + m.format() + ", this balnet reads format "
                     + FORMAT);
         }
         if (m.options() == null || m.shards() == null || m.studyId() == null || m.command() == null
                 || m.options().n() == null || m.options().gaussTimes() == null || m.options().scenario() == null
                 || m.options().host() == null || m.options().backend() == null || m.options().precision() == null
                 || m.shards().stream().anyMatch(s -> s == null || s.seeds() == null || s.seeds().isEmpty())) {
-            throw InputError.UNREADABLE.exception(option, file, "incomplete (a key is missing)");
+            throw InputError.UNREADABLE.exception(option, option + " " + file, "incomplete (a key is missing)");
         }
         for (int i = 0; i < m.shards().size(); i++) {
             if (m.shards().get(i).task() != i) {
-                throw InputError.UNREADABLE.exception(option, file, "shard " + i + " is listed as task "
+                throw InputError.UNREADABLE.exception(option, option + " " + file, "shard " + i + " is listed as task "
                         + m.shards().get(i).task());
             }
         }
         if (!studyId(m.options(), m.shards()).equals(m.studyId())) {
-            throw InputError.CONFLICT.exception(option, file + " has been changed since the study was planned (its "
+            throw InputError.CONFLICT.exception(option, option + " " + file + " has been changed since the study was planned (its "
                     + "study_id no longer matches its options and shards): plan the study again into a new directory");
         }
         return m;
@@ -224,10 +224,10 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
         try {
             text = Files.readString(scenarioFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw InputError.UNREADABLE.exception(option, scenarioFile, IoMessages.reason(e));
+            throw InputError.UNREADABLE.exception(option, option + " " + scenarioFile, IoMessages.reason(e));
         }
         if (!sha256(text).equals(options.scenarioSha256())) {
-            throw InputError.CONFLICT.exception(option, scenarioFile + " has been changed since the study was planned "
+            throw InputError.CONFLICT.exception(option, option + " " + scenarioFile + " has been changed since the study was planned "
                     + "(its SHA-256 is not the one in " + dir.resolve(FILE) + "): plan the study again into a new "
                     + "directory");
         }
