@@ -24,6 +24,8 @@ import java.io.UncheckedIOException;
                 BenchCommand.class,
                 ValidateCommand.class,
                 ReproduceCommand.class,
+                PlotCommand.class,
+                ChaosCommand.class,
                 DevicesCommand.class,
                 CheckOpenClCommand.class,
                 CommandLine.HelpCommand.class

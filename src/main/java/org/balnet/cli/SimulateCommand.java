@@ -11,6 +11,7 @@ import org.balnet.sim.StepSize;
 import org.balnet.sim.TimeLoop;
 import org.balnet.sim.checkpoint.CheckpointException;
 import org.balnet.sim.checkpoint.CheckpointStore;
+import org.balnet.sim.monitor.Monitors;
 import org.balnet.sim.run.EngineFactory;
 import org.balnet.sim.run.RecordedRun;
 import org.balnet.sim.run.Resume;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * {@code balnet simulate}: parses the options of a run, starts it ({@link RecordedRun#start}) or resumes
@@ -40,17 +42,21 @@ import java.util.concurrent.Callable;
         description = {
                 "Writes DIR/trajectory.csv (t,v_e,v_i,K_e,K_i,F_e,F_i,Q_..,J_..: empirical means (4.1)-(4.2), "
                         + "variances (4.3)-(4.4), imbalances F, rates, Jacobian), DIR/run.json and, with "
-                        + "checkpoints, DIR/checkpoint/.",
+                        + "checkpoints, DIR/checkpoint/; with monitors, DIR/neurons.csv, DIR/histograms.csv and "
+                        + "DIR/snapshots/ (draw the histograms with balnet plot DIR).",
                 "On SIGINT or SIGTERM the run finishes its step, writes a checkpoint and exits with 130 or 143; "
                         + "continue it with --resume DIR.",
                 "Exit codes: 0 completed, 1 failed or left the balanced state, 2 bad input, 130/143 interrupted."})
 public final class SimulateCommand implements Callable<Integer> {
     /** Options that define the run being resumed, so --resume refuses them. */
-    static final List<String> FIXED_ON_RESUME = List.of("--scenario", "--n", "--seed", "--scheme", "--dt",
-            "--record-every", "--out", "--force");
+    static final List<String> FIXED_ON_RESUME = Stream.concat(Stream.of("--scenario", "--n", "--seed", "--scheme",
+            "--dt", "--record-every", "--out", "--force"), MonitorOptions.NAMES.stream()).toList();
 
     @Mixin
     RunOptions options;
+
+    @Mixin
+    MonitorOptions monitors;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output directory (created; must be empty unless --force). Required unless --resume.")
@@ -67,7 +73,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its newest valid checkpoint; --t-end may extend it. "
-                    + "Options that define the run (--scenario, --n, --seed, --scheme, --dt, --record-every) "
+                    + "Options that define the run (--scenario, --n, --seed, --scheme, --dt, --record-every, "
+                    + "and what it records: --record-neurons, --histogram-every, --histogram-bins, --snapshot-at) "
                     + "come from DIR and cannot be given.")
     Path resume;
 
@@ -100,7 +107,7 @@ public final class SimulateCommand implements Callable<Integer> {
         RunOptions.Resolved r = options.resolve();
         long every = RunConfig.checkpointSteps(checkpointEvery, r.scenario(), r.step());
         RunConfig config = new RunConfig(r.scenario(), r.initial(), r.step(), options.engine.backend, r.precision(),
-                r.threads(), r.imbalanceLimit(), options.keepGoing, every);
+                r.threads(), r.imbalanceLimit(), options.keepGoing, every, monitors.resolve(r.scenario(), r.step()));
         return RecordedRun.start(out, force, config, engines(stderr), stderr);
     }
 
@@ -110,8 +117,8 @@ public final class SimulateCommand implements Callable<Integer> {
             if (parsed.hasMatchedOption(option)) {
                 throw InputError.CONFLICT.exception(option, option + " cannot be used with --resume: the run in "
                         + resume + " continues with its own settings (" + resume.resolve(CheckpointStore.DIRECTORY)
-                        .resolve(CheckpointStore.SCENARIO_FILE) + "); only --t-end, --checkpoint-every, --threads "
-                        + "and --imbalance-limit may change");
+                        .resolve(CheckpointStore.SCENARIO_FILE) + ", and the monitors its checkpoint records); only "
+                        + "--t-end, --checkpoint-every, --threads and --imbalance-limit may change");
             }
         }
         Precision askedPrecision = parsed.hasMatchedOption("--precision") ? options.engine.precision() : null;
@@ -175,13 +182,30 @@ public final class SimulateCommand implements Callable<Integer> {
         // no rate for no steps (a resumed run that was already at its end): "NaN neuron-steps/s" says nothing
         String rate = outcome.steps() > 0
                 ? String.format(Locale.ROOT, " (%.3g neuron-steps/s)", outcome.neuronStepsPerSecond(n)) : "";
-        stdout.printf(Locale.ROOT, "%s: %d steps in %.2f s%s; wrote %s and %s%n", outcome.status().key,
-                outcome.steps(), outcome.wallSeconds(), rate, run.trajectoryFile(), run.runFile());
+        stdout.printf(Locale.ROOT, "%s: %d steps in %.2f s%s; wrote %s%s and %s%n", outcome.status().key,
+                outcome.steps(), outcome.wallSeconds(), rate, run.trajectoryFile(), monitorFiles(run), run.runFile());
         stdout.flush();
         if (outcome.status() == RunStatus.LEFT_BALANCED_STATE) {
             throw new CommandFailure(outcome.message() + "; everything up to then is in " + run.directory());
         }
         return Main.EXIT_OK;
+    }
+
+    /** ", DIR/neurons.csv, DIR/histograms.csv, DIR/snapshots/" for the files the run's monitors write. */
+    private static String monitorFiles(RecordedRun run) {
+        StringBuilder b = new StringBuilder();
+        boolean snapshots = false;
+        for (String f : run.monitorFiles()) {
+            if (f.startsWith(Monitors.SNAPSHOTS + "/")) {
+                snapshots = true;
+            } else {
+                b.append(", ").append(run.directory().resolve(f));
+            }
+        }
+        if (snapshots) {
+            b.append(", ").append(run.directory().resolve(Monitors.SNAPSHOTS)).append('/');
+        }
+        return b.toString();
     }
 
     /** After a signal: where the run stopped, the checkpoint to continue from, and 128 + the signal. */
@@ -201,8 +225,8 @@ public final class SimulateCommand implements Callable<Integer> {
             stderr.printf(Locale.ROOT, "balnet: %s; %s; there is no checkpoint to continue from%n", where, failure);
         }
         stderr.flush();
-        stdout.printf(Locale.ROOT, "interrupted: %d steps; wrote %s and %s%n", o.step() - run.startStep(),
-                run.trajectoryFile(), run.runFile());
+        stdout.printf(Locale.ROOT, "interrupted: %d steps; wrote %s%s and %s%n", o.step() - run.startStep(),
+                run.trajectoryFile(), monitorFiles(run), run.runFile());
         stdout.flush();
         return trap.exitCode();
     }

@@ -334,7 +334,7 @@ public final class ValidateCommand implements Callable<Integer> {
         Validation.Result result;
         try {
             result = StudyCollector.collect(dir, spec.commandLine().getErr());
-        } catch (StudyCollector.IncompleteStudy | LimitFailure | IllegalStateException e) {
+        } catch (StudyCollector.IncompleteStudy | LimitFailure | IllegalStateException | IllegalArgumentException e) {
             throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
         return report(result, dir, spec.commandLine().getOut());

@@ -16,11 +16,12 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * A numeric CSV table (comma-separated, '.' decimal point, header line, one row per record) that
- * pandas, R and MATLAB read as is. Numbers are written with {@link Double#toString}, which reads
- * back to the same double.
+ * A CSV table (comma-separated, '.' decimal point, header line, one row per record) that pandas, R
+ * and MATLAB read as is: numbers, written with {@link Double#toString}, which reads back to the same
+ * double, and in long formats ({@link Rows}) integers and plain words.
  *
- * <p>Each row goes to the operating system whole, in one write, as soon as it is made, so a reader
+ * <p>Each row, or each set of {@link Rows}, goes to the operating system whole, in one write, as soon
+ * as it is made, so a reader
  * or a crash of the JVM sees only complete rows. When a write fails part-way (a full disk), the file
  * is cut back to the last complete row before the error is reported, so it never ends in a partial
  * line. A file writer counts the bytes it holds and keeps their CRC32C, so a checkpoint can record
@@ -62,6 +63,14 @@ public final class CsvWriter implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + file + ": " + IoMessages.reason(e), e);
         }
+        return startFile(ch, file, header);
+    }
+
+    /**
+     * A new table on an open channel that the caller closes, e.g. one of {@link AtomicFiles#write} for a
+     * table written whole.
+     */
+    public static CsvWriter on(SeekableByteChannel ch, Path file, List<String> header) {
         return startFile(ch, file, header);
     }
 
@@ -125,8 +134,6 @@ public final class CsvWriter implements Closeable {
      * @throws UncheckedIOException when the file cannot be read or cut
      */
     public static CsvWriter reopen(Path file, List<String> header, Prefix prefix) throws PrefixMismatch {
-        long length = prefix.length();
-        long expectedChecksum = prefix.checksum();
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -134,23 +141,8 @@ public final class CsvWriter implements Closeable {
             throw new UncheckedIOException("cannot open " + file + ": " + IoMessages.reason(e), e);
         }
         try {
-            CRC32C crc = new CRC32C();
-            long size = ch.size();
-            if (size < length) {
-                throw new PrefixMismatch(String.format("%s has %d bytes, fewer than the %d it had when the "
-                        + "checkpoint was written", file, size, length));
-            }
-            byte[] first = readPrefix(ch, length, crc);
-            String expectedHeader = String.join(",", header) + "\n";
-            String actualHeader = new String(first, 0, Math.min(first.length, expectedHeader.length()),
-                    StandardCharsets.UTF_8);
-            if (!actualHeader.equals(expectedHeader)) {
-                throw new PrefixMismatch(file + " does not start with the header " + String.join(",", header));
-            }
-            if (crc.getValue() != expectedChecksum) {
-                throw new PrefixMismatch(String.format("the first %d bytes of %s have changed since the checkpoint "
-                        + "was written (CRC32C %08x, expected %08x)", length, file, crc.getValue(), expectedChecksum));
-            }
+            CRC32C crc = checkPrefix(ch, file, header, prefix);
+            long length = prefix.length();
             ch.truncate(length);
             ch.position(length);
             ch.force(true);
@@ -162,6 +154,48 @@ public final class CsvWriter implements Closeable {
             closeQuietly(ch);
             throw new UncheckedIOException("cannot read " + file + ": " + IoMessages.reason(e), e);
         }
+    }
+
+    /**
+     * The check of {@link #reopen} without changing anything: the file exists, starts with
+     * {@code header} and its first {@code prefix.length()} bytes have the prefix's checksum.
+     *
+     * @throws PrefixMismatch when it does not (or is missing)
+     * @throws UncheckedIOException when it cannot be read
+     */
+    public static void requirePrefix(Path file, List<String> header, Prefix prefix) throws PrefixMismatch {
+        if (!Files.exists(file)) {
+            throw new PrefixMismatch(file + " does not exist");
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            checkPrefix(ch, file, header, prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + IoMessages.reason(e), e);
+        }
+    }
+
+    /** The checks of {@link #requirePrefix}; returns the checksum of the prefix, to continue from. */
+    private static CRC32C checkPrefix(FileChannel ch, Path file, List<String> header, Prefix prefix)
+            throws IOException, PrefixMismatch {
+        long length = prefix.length();
+        CRC32C crc = new CRC32C();
+        long size = ch.size();
+        if (size < length) {
+            throw new PrefixMismatch(String.format("%s has %d bytes, fewer than the %d it had when the "
+                    + "checkpoint was written", file, size, length));
+        }
+        byte[] first = readPrefix(ch, length, crc);
+        String expectedHeader = String.join(",", header) + "\n";
+        String actualHeader = new String(first, 0, Math.min(first.length, expectedHeader.length()),
+                StandardCharsets.UTF_8);
+        if (!actualHeader.equals(expectedHeader)) {
+            throw new PrefixMismatch(file + " does not start with the header " + String.join(",", header));
+        }
+        if (crc.getValue() != prefix.checksum()) {
+            throw new PrefixMismatch(String.format("the first %d bytes of %s have changed since the checkpoint "
+                    + "was written (CRC32C %08x, expected %08x)", length, file, crc.getValue(), prefix.checksum()));
+        }
+        return crc;
     }
 
     /** Reads bytes [0, length) into the checksum; returns the first block (for the header check). */
@@ -202,6 +236,85 @@ public final class CsvWriter implements Closeable {
         writeLine(line.toString());
     }
 
+    /**
+     * Rows with text and integer cells besides numbers (long formats such as neurons.csv:
+     * {@code t,population,neuron,u}), collected and then written by {@link #write(Rows)} in one write,
+     * so that a reader or a crash sees all of them or none.
+     */
+    public final class Rows {
+        private final StringBuilder text = new StringBuilder(1024);
+        private int cells;
+        private int count;
+
+        private Rows() {
+        }
+
+        /** A number, as {@link #format} writes it. */
+        public Rows add(double value) {
+            return cell(format(value));
+        }
+
+        /** An integer, without a decimal point. */
+        public Rows add(long value) {
+            return cell(Long.toString(value));
+        }
+
+        /** A word: letters, digits, '_' and '-' only, so that it needs no quoting in any reader. */
+        public Rows add(String word) {
+            if (word.isEmpty() || !word.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_' || c == '-')) {
+                throw new IllegalArgumentException("not a plain CSV word: '" + word + "'");
+            }
+            return cell(word);
+        }
+
+        private Rows cell(String s) {
+            if (cells == columns) {
+                throw new IllegalStateException("row has more than " + columns + " values");
+            }
+            if (cells > 0) {
+                text.append(',');
+            }
+            text.append(s);
+            cells++;
+            return this;
+        }
+
+        /** Ends the current row; it must have one value per column. */
+        public Rows end() {
+            if (cells != columns) {
+                throw new IllegalArgumentException("row has " + cells + " values, header has " + columns);
+            }
+            text.append('\n');
+            cells = 0;
+            count++;
+            return this;
+        }
+
+        /** Rows ended so far. */
+        public int rowCount() {
+            return count;
+        }
+
+        public boolean isEmpty() {
+            return count == 0;
+        }
+    }
+
+    /** An empty set of rows for this table. */
+    public Rows rows() {
+        return new Rows();
+    }
+
+    /** Writes complete rows in one write (nothing when there are none). */
+    public void write(Rows rows) {
+        if (rows.cells != 0) {
+            throw new IllegalStateException("the last row is not ended");
+        }
+        if (!rows.isEmpty()) {
+            writeText(rows.text.toString());
+        }
+    }
+
     /** How one value is written: shortest round-trip decimal, NaN and infinities as R/pandas read them. */
     public static String format(double v) {
         if (Double.isNaN(v)) {
@@ -214,17 +327,21 @@ public final class CsvWriter implements Closeable {
     }
 
     private void writeLine(String s) {
+        writeText(s + "\n");
+    }
+
+    /** Writes whole lines (each ending in a newline) in one write. */
+    private void writeText(String s) {
         if (stream != null) {
             try {
                 stream.write(s);
-                stream.write('\n');
                 stream.flush();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write CSV row: " + IoMessages.reason(e), e);
             }
             return;
         }
-        byte[] bytes = (s + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         try {
             ByteBuffer buf = ByteBuffer.wrap(bytes);
             while (buf.hasRemaining()) {

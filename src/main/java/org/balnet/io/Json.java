@@ -89,6 +89,20 @@ public final class Json {
     }
 
     /**
+     * A JSON object read back (run.json, summary.json): objects as maps in file order, arrays as lists,
+     * integers as Integer or Long, other numbers as Double.
+     *
+     * @throws IllegalArgumentException when the text is not a JSON object
+     */
+    public static java.util.Map<String, Object> readObject(String text) {
+        try {
+            return JSON.std.mapFrom(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Shortest representation that reads back to the same double; integral values below 10^15 without
      * a decimal point ("5", not "5.0"), exponents with a small e ("1.0e-5").
      */

@@ -14,18 +14,26 @@ public final class ScenarioWriter {
 
     /** The scenario file text, sections in the order of {@link Scenario#toMap()}. */
     public static String write(Scenario scenario, String comment) {
+        return write(scenario.toMap(), comment);
+    }
+
+    /**
+     * The scenario file text of a scenario given as {@link Scenario#toMap()} gives it (or as run.json's
+     * {@code "scenario"} reads back: integral numbers may come back as integers, which the loader takes
+     * for numbers).
+     */
+    public static String write(Map<String, ?> m, String comment) {
         StringBuilder sb = new StringBuilder();
         for (String line : comment.split("\n")) {
             sb.append("# ").append(line).append('\n');
         }
-        Map<String, Object> m = scenario.toMap();
         // Top-level values must come before the first [section] in TOML.
-        for (Map.Entry<String, Object> e : m.entrySet()) {
+        for (Map.Entry<String, ?> e : m.entrySet()) {
             if (!(e.getValue() instanceof Map)) {
                 sb.append(e.getKey()).append(" = ").append(value(e.getValue())).append('\n');
             }
         }
-        for (Map.Entry<String, Object> e : m.entrySet()) {
+        for (Map.Entry<String, ?> e : m.entrySet()) {
             if (e.getValue() instanceof Map) {
                 section(sb, e.getKey(), (Map<?, ?>) e.getValue());
             }

@@ -238,6 +238,226 @@ public final class Figures {
         return new Figure(panels, 2, PANEL_WIDTH, PANEL_HEIGHT);
     }
 
+    /**
+     * One population's histogram at one time with the two Gaussians drawn over it.
+     *
+     * @param counts        the histogram
+     * @param sampleMean    v-hat_alpha(t)
+     * @param sampleVariance K-hat_alpha(t)
+     * @param limitMean     v-bar_alpha(t), NaN past the limit's end (eta)
+     * @param limitVariance K_alpha(t), NaN likewise
+     */
+    public record TimeHistogram(HistogramPlot.Counts counts, double sampleMean, double sampleVariance,
+                                double limitMean, double limitVariance) {
+    }
+
+    /** One colour per time in {@link #histogramsOverTime}. */
+    private static final Color[] TIME_COLOURS = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c),
+            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf), new Color(0xbcbd22)};
+
+    /**
+     * The empirical measure over time: per population (e, i) one panel with the histogram of the states at
+     * each time (as a density), the Gaussian of the sample moments N(v-hat, K-hat) (solid) and the limit's
+     * N(v-bar, K) (dashed) over it, a colour per time; the legend names the times and, once, the two
+     * curves (in the first time's colour).
+     *
+     * @param heading prefix of each panel title, e.g. "mv-6.1, n = 1e6"
+     * @param series  histograms in time order, any mix of populations
+     */
+    public static Figure histogramsOverTime(String heading, List<TimeHistogram> series) {
+        List<XYChart> panels = new ArrayList<>();
+        for (Population p : Population.values()) {
+            List<TimeHistogram> mine = series.stream().filter(h -> h.counts().population() == p).toList();
+            if (mine.isEmpty()) {
+                continue;
+            }
+            String a = p.label;
+            XYChart c = chart(String.format(Locale.ROOT, "%s: states u_%s over time", heading, a), "u_" + a,
+                    "probability density");
+            // below the plot: inside, it would cover the peaks, which move across the panel over time
+            c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            c.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+            for (int k = 0; k < mine.size(); k++) {
+                TimeHistogram h = mine.get(k);
+                HistogramPlot.Counts hc = h.counts();
+                Color colour = TIME_COLOURS[k % TIME_COLOURS.length];
+                int bins = hc.bins();
+                double width = (hc.hi() - hc.lo()) / bins;
+                double[] centres = new double[bins];
+                double[] density = new double[bins];
+                for (int b = 0; b < bins; b++) {
+                    centres[b] = hc.lo() + (b + 0.5) * width;
+                    density[b] = hc.counts()[b + 1] / (hc.total() * width);
+                }
+                double[][] outline = stairs(centres, density);
+                String outside = hc.outside() > 0 ? String.format(Locale.ROOT, " (%d outside)", hc.outside()) : "";
+                line(c, String.format(Locale.ROOT, "t = %s%s", number(hc.t()), outside), outline[0], outline[1],
+                        colour, 1.2f, false);
+                // One legend entry for each kind of curve; the colour says the time.
+                gaussian(c, k == 0 ? "N(v\u0302, K\u0302)" : "N(v\u0302, K\u0302) at t = " + number(hc.t()),
+                        h.sampleMean(), h.sampleVariance(), colour, false).setShowInLegend(k == 0);
+                if (Double.isFinite(h.limitMean()) && h.limitVariance() > 0) {
+                    gaussian(c, k == 0 ? "limit N(v\u0304, K)" : "limit N(v\u0304, K) at t = " + number(hc.t()),
+                            h.limitMean(), h.limitVariance(), colour, true).setShowInLegend(k == 0);
+                }
+            }
+            panels.add(c);
+        }
+        return new Figure(panels, 2, PANEL_WIDTH, PANEL_HEIGHT + 80);
+    }
+
+    /**
+     * Propagation of chaos ({@link ChaosStudy}): per population, n rho_n(t) over time for each n (the
+     * curves collapse when rho_n ~ 1/n); the time-mean of rho_n against n on log-log axes, over all pairs
+     * and over the recorded pairs, with an n^-1 guide; one neuron's variance against K(t) for each n; the
+     * regression of u_s on u_t0 against e^{-(s - t0)/tau}.
+     */
+    public static Figure chaos(ChaosStudy.Result r) {
+        ChaosStudy.Config c = r.config();
+        String name = c.scenario().name();
+        List<XYChart> panels = new ArrayList<>();
+        long[] sizes = c.sizes();
+        for (Population p : Population.values()) {
+            XYChart rho = chart(String.format(Locale.ROOT, "%s: n \u00d7 correlation of two neurons u_%s", name,
+                    p.label), "t (units of \u03c4)", "n \u00d7 \u03c1\u2099(t), over all pairs");
+            rho.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+            for (int i = 0; i < sizes.length; i++) {
+                long n = sizes[i];
+                List<ChaosStudy.TimeRow> rows = r.rows().stream().filter(x -> x.n() == n && x.population() == p)
+                        .toList();
+                line(rho, "n = " + count(n), rows.stream().mapToDouble(ChaosStudy.TimeRow::t).toArray(),
+                        rows.stream().mapToDouble(x -> n * x.rhoAll()).toArray(),
+                        TIME_COLOURS[i % TIME_COLOURS.length], 1.6f, false);
+            }
+            avoidDataAlignedTicks(rho, c.tEnd() / Math.PI, 0);
+            panels.add(rho);
+        }
+        XYChart fall = chart(name + ": correlation of two neurons, mean over (0, T]", "n (neurons per population)",
+                "|\u03c1\u0304\u2099|");
+        fall.getStyler().setXAxisLogarithmic(true);
+        fall.getStyler().setYAxisLogarithmic(true);
+        fall.getStyler().setXAxisDecimalPattern("0.#E0");
+        fall.getStyler().setYAxisDecimalPattern("0.#E0");
+        fall.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
+        double[] x = java.util.Arrays.stream(sizes).asDoubleStream().toArray();
+        for (Population p : Population.values()) {
+            List<ChaosStudy.SizeRow> rows = r.sizes().stream().filter(s -> s.population() == p).toList();
+            Color colour = p == Population.E ? SIMULATION : CLOSURE;
+            PowerLawFit.Fit f = r.fits()[p.index()];
+            String sign = rows.get(0).rhoAll() < 0 ? " (negative)" : "";
+            XYSeries all = line(fall, String.format(Locale.ROOT, "u_%s, all pairs%s: slope %s", p.label, sign,
+                    slope(f)), x,
+                    rows.stream().mapToDouble(s -> Math.max(Math.abs(s.rhoAll()), Double.MIN_NORMAL)).toArray(), colour,
+                    1.8f, false);
+            all.setMarker(SeriesMarkers.CIRCLE);
+            all.setMarkerColor(colour);
+            // The recorded pairs where they resolve the correlation (positive, two standard errors from 0).
+            List<Double> px = new ArrayList<>();
+            List<Double> py = new ArrayList<>();
+            List<Double> pe = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                ChaosStudy.SizeRow s = rows.get(i);
+                double size = Math.abs(s.rhoPairs());
+                if (size > 2 * s.rhoPairsSe() && Math.signum(s.rhoPairs()) == Math.signum(s.rhoAll())) {
+                    px.add(x[i]);
+                    py.add(size);
+                    pe.add(Math.min(s.rhoPairsSe(), 0.9 * size));
+                }
+            }
+            if (!px.isEmpty()) {
+                XYSeries pairs = fall.addSeries(String.format(Locale.ROOT, "u_%s, %d fixed neurons over replicas", p.label,
+                        c.neurons()), px, py, pe);
+                pairs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                pairs.setMarker(SeriesMarkers.DIAMOND);
+                pairs.setMarkerColor(colour.darker());
+            }
+        }
+        double first = r.sizes().stream().filter(s -> s.population() == Population.E).findFirst()
+                .map(s -> Math.abs(s.rhoAll())).orElse(1.0);
+        double[] guide = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            guide[i] = first * x[0] / x[i];
+        }
+        line(fall, "guide \u221d n^-1", x, guide, GUIDE, 1.4f, true);
+        panels.add(fall);
+
+        XYChart variance = chart(name + ": one neuron's variance over replicas", "t (units of \u03c4)",
+                "Var u\u2099(t) and the limit's K(t)");
+        variance.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        for (Population p : Population.values()) {
+            double[] t = column(r.limit(), LimitRow::t);
+            line(variance, "K_" + p.label + "(t), the limit", t, column(r.limit(), l -> l.variance(p)), LIMIT, 2.2f,
+                    p == Population.I);
+            for (int i = 0; i < sizes.length; i++) {
+                long n = sizes[i];
+                List<ChaosStudy.TimeRow> rows = r.rows().stream().filter(y -> y.n() == n && y.population() == p)
+                        .toList();
+                line(variance, String.format(Locale.ROOT, "u_%s, n = %s", p.label, count(n)),
+                        rows.stream().mapToDouble(ChaosStudy.TimeRow::t).toArray(),
+                        rows.stream().mapToDouble(ChaosStudy.TimeRow::varianceU).toArray(),
+                        TIME_COLOURS[i % TIME_COLOURS.length], 1.0f, p == Population.I)
+                        .setShowInLegend(p == Population.E);
+            }
+        }
+        panels.add(variance);
+
+        XYChart mean = chart(name + ": one neuron's mean over replicas", "t (units of \u03c4)",
+                "E u\u2099(t) and the limit's v\u0304(t)");
+        mean.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        for (Population p : Population.values()) {
+            line(mean, "v\u0304_" + p.label + "(t), the limit", column(r.limit(), LimitRow::t),
+                    column(r.limit(), l -> l.mean(p)), LIMIT, 2.2f, p == Population.I);
+            for (int i = 0; i < sizes.length; i++) {
+                long n = sizes[i];
+                List<ChaosStudy.TimeRow> rows = r.rows().stream().filter(y -> y.n() == n && y.population() == p)
+                        .toList();
+                line(mean, String.format(Locale.ROOT, "u_%s, n = %s", p.label, count(n)),
+                        rows.stream().mapToDouble(ChaosStudy.TimeRow::t).toArray(),
+                        rows.stream().mapToDouble(ChaosStudy.TimeRow::meanU).toArray(),
+                        TIME_COLOURS[i % TIME_COLOURS.length], 1.0f, p == Population.I)
+                        .setShowInLegend(p == Population.E);
+            }
+        }
+        panels.add(mean);
+
+        XYChart ou = chart(String.format(Locale.ROOT, "%s, n = %s: one neuron's path is OU-like", name,
+                count(sizes[sizes.length - 1])), "s - t\u2080 (t\u2080 = " + number(c.from()) + ")",
+                "regression of u_s on u_t\u2080");
+        ou.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        for (Population p : Population.values()) {
+            List<ChaosStudy.Lag> lags = r.lags().stream().filter(l -> l.population() == p).toList();
+            if (lags.isEmpty()) {
+                continue;
+            }
+            double[] lag = lags.stream().mapToDouble(l -> l.t() - l.t0()).toArray();
+            line(ou, "e^-(s - t\u2080)/\u03c4_" + p.label, lag, lags.stream().mapToDouble(ChaosStudy.Lag::predicted)
+                    .toArray(), LIMIT, 1.8f, p == Population.I);
+            XYSeries m = ou.addSeries(String.format(Locale.ROOT, "u_%s: measured \u00b1 2 se", p.label), lag,
+                    lags.stream().mapToDouble(ChaosStudy.Lag::beta).toArray(),
+                    lags.stream().mapToDouble(l -> 2 * l.se()).toArray());
+            m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            m.setMarker(p == Population.E ? SeriesMarkers.CIRCLE : SeriesMarkers.DIAMOND);
+            m.setMarkerColor(p == Population.E ? SIMULATION : CLOSURE);
+        }
+        panels.add(ou);
+        return new Figure(panels, 2, PANEL_WIDTH, PANEL_HEIGHT);
+    }
+
+    /** The density of N(mean, variance) over mean +- 4 sd. */
+    private static XYSeries gaussian(XYChart c, String name, double mean, double variance, Color colour,
+                                     boolean dashed) {
+        double sd = Math.sqrt(variance);
+        int points = 161;
+        double[] x = new double[points];
+        double[] y = new double[points];
+        for (int i = 0; i < points; i++) {
+            x[i] = mean + sd * (-4 + 8.0 * i / (points - 1));
+            double z = (x[i] - mean) / sd;
+            y[i] = Math.exp(-0.5 * z * z) / (sd * Math.sqrt(2 * Math.PI));
+        }
+        return line(c, name, x, y, colour, dashed ? 1.6f : 1.0f, dashed);
+    }
+
     /** Bin centres and heights to the outline of a histogram (a staircase through the bin edges). */
     static double[][] stairs(double[] centres, double[] heights) {
         int b = centres.length;

@@ -34,9 +34,29 @@ import java.util.Map;
  * @param trajectory           the bytes of trajectory.csv that belong to the run up to this step
  * @param balnetVersion        version that wrote the file (for people; not checked)
  * @param observables          the observables of the step the state is at
+ * @param monitors             what the run records besides trajectory.csv, and how much of each file
+ *                             belongs to it up to this step
  */
 public record Checkpoint(Identity run, double imbalanceLimit, long checkpointEverySteps, CsvWriter.Prefix trajectory,
-                         String balnetVersion, Observables observables) {
+                         String balnetVersion, Observables observables, Monitored monitors) {
+
+    /**
+     * The monitors of a run ({@code org.balnet.sim.monitor.MonitorConfig}) as the checkpoint keeps them:
+     * they define files of the run, so a resumed run takes them from its checkpoint.
+     *
+     * @param options the options that configure them, canonically spelled (option to value)
+     * @param files   the bytes of each monitor CSV file that belong to the run up to this step (file name,
+     *                relative to the run directory, to prefix)
+     */
+    public record Monitored(Map<String, String> options, Map<String, CsvWriter.Prefix> files) {
+        /** A run without monitors (and every checkpoint of format 1). */
+        public static final Monitored NONE = new Monitored(Map.of(), Map.of());
+
+        public Monitored {
+            options = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+            files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files));
+        }
+    }
 
     /**
      * What identifies a run: a checkpoint continues only the run these describe.

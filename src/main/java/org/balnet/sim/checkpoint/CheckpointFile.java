@@ -24,22 +24,26 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * The binary checkpoint format, version 1. All integers and floating-point numbers big-endian;
+ * The binary checkpoint format, version 2. All integers and floating-point numbers big-endian;
  * doubles as their raw IEEE bits, so every value reads back exactly.
  *
  * <pre>
  * offset      size      content
  * 0           8         magic "BALNETCK"
- * 8           4         format version (1)
+ * 8           4         format version (2)
  * 12          4         header length H
  * 16          H         header: n (i64), precision, backend, scheme (UTF), seed (i64), h (f64),
  *                       scenario hash (UTF), imbalance limit (f64), checkpoint every steps (i64),
  *                       trajectory length (i64), trajectory CRC32C (i64), balnet version (UTF),
- *                       observables: step (i64), time, v[e,i], K[e,i], Q[ee,ei,ie,ii], F[e,i], J[ee,ei,ie,ii] (f64)
+ *                       observables: step (i64), time, v[e,i], K[e,i], Q[ee,ei,ie,ii], F[e,i], J[ee,ei,ie,ii] (f64),
+ *                       monitors: option count (i32), per option its name (UTF) and value (i32 length, UTF-8),
+ *                       file count (i32), per file its name (UTF), length (i64) and CRC32C (i64)
  * 16+H        4         CRC32C of bytes [0, 16+H)
  * 20+H        n*b       states of population e, neuron 0 .. n-1 (b = 4: float, fp32; b = 8: double, fp64)
  * 20+H+n*b    n*b       states of population i
@@ -47,7 +51,8 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * The header has its own checksum so that a damaged header is reported as damage, never read as a
- * checkpoint of another run. Later format versions keep the preamble (magic, version, header length),
+ * checkpoint of another run. Version 1 (balnet 0.1.0) is version 2 without the monitors, and is read as a
+ * run without them. Later format versions keep the preamble (magic, version, header length),
  * the header and its checksum, so that any version can be recognised and refused by name. The states are streamed through a buffer of {@link #CHUNK_NEURONS}
  * neurons in both directions: a checkpoint of 10^9 neurons never needs a second copy of the state.
  * The format uses only {@link Engine#readState} and {@link Engine#writeState}, so it is the same for
@@ -55,17 +60,22 @@ import java.util.zip.CRC32C;
  */
 public final class CheckpointFile {
     /** Format version written and read. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The format of balnet 0.1.0, still read: {@link #VERSION} without the monitors. */
+    static final int VERSION_WITHOUT_MONITORS = 1;
     /** Neurons per read/write buffer: 8 MiB of doubles plus 8 MiB of bytes at fp64. */
     public static final int CHUNK_NEURONS = 1 << 20;
 
     private static final byte[] MAGIC = "BALNETCK".getBytes(StandardCharsets.US_ASCII);
     private static final int PREAMBLE = MAGIC.length + 4 + 4;
     private static final int CRC_BYTES = 4;
-    /** Headers are a few hundred bytes; a larger length field is damage. */
-    private static final int MAX_HEADER = 1 << 16;
-    /** Upper bound on the header's size, for disk-space estimates. */
-    private static final int HEADER_ESTIMATE = 1024;
+    /**
+     * Headers are a few hundred bytes, plus the monitors' options (a --record-neurons list can be long);
+     * a larger length field is damage.
+     */
+    private static final int MAX_HEADER = 1 << 24;
+    /** Upper bound on the header's size without the monitors' options, for disk-space estimates. */
+    private static final int HEADER_ESTIMATE = 2048;
 
     private CheckpointFile() {
     }
@@ -75,8 +85,12 @@ public final class CheckpointFile {
     }
 
     /** Bytes of a checkpoint of n neurons per population (header estimated from above). */
-    public static long sizeEstimate(long n, Precision precision) {
-        return PREAMBLE + HEADER_ESTIMATE + 2 * CRC_BYTES + 2 * n * precision.bytes;
+    public static long sizeEstimate(long n, Precision precision, Checkpoint.Monitored monitors) {
+        long options = 0;
+        for (Map.Entry<String, String> e : monitors.options().entrySet()) {
+            options += 6 + 3L * (e.getKey().length() + e.getValue().length());
+        }
+        return PREAMBLE + HEADER_ESTIMATE + options + 2 * CRC_BYTES + 2 * n * precision.bytes;
     }
 
     /**
@@ -168,6 +182,20 @@ public final class CheckpointFile {
                 writeDouble(d, row[0]);
                 writeDouble(d, row[1]);
             }
+            Checkpoint.Monitored m = c.monitors();
+            d.writeInt(m.options().size());
+            for (Map.Entry<String, String> e : m.options().entrySet()) {
+                d.writeUTF(e.getKey());
+                byte[] value = e.getValue().getBytes(StandardCharsets.UTF_8);
+                d.writeInt(value.length);
+                d.write(value);
+            }
+            d.writeInt(m.files().size());
+            for (Map.Entry<String, CsvWriter.Prefix> e : m.files().entrySet()) {
+                d.writeUTF(e.getKey());
+                d.writeLong(e.getValue().length());
+                d.writeLong(e.getValue().checksum());
+            }
         } catch (IOException e) {
             throw new IllegalStateException("in-memory stream", e);
         }
@@ -219,12 +247,12 @@ public final class CheckpointFile {
                 throw damaged(file, String.format(Locale.ROOT, "its header checksum does not match "
                         + "(CRC32C %08x, stored %08x)", (int) crc.getValue(), stored));
             }
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_MONITORS) {
                 throw InputError.CONFLICT.exception("--resume", String.format(Locale.ROOT,
-                        "--resume: the checkpoint %s has format version %d; this balnet reads version %d only "
+                        "--resume: the checkpoint %s has format version %d; this balnet reads versions 1 and %d only "
                                 + "(resume with the balnet version that wrote it)", file, version, VERSION));
             }
-            Checkpoint c = parseHeader(file, rest.array(), length);
+            Checkpoint c = parseHeader(file, rest.array(), length, version);
             long stateOffset = PREAMBLE + length + CRC_BYTES;
             long n = c.run().n();
             Precision precision = c.run().precision();
@@ -244,7 +272,8 @@ public final class CheckpointFile {
         }
     }
 
-    private static Checkpoint parseHeader(Path file, byte[] bytes, int length) {
+    /** The header of format {@code version}: 1 has no monitors. */
+    private static Checkpoint parseHeader(Path file, byte[] bytes, int length, int version) {
         try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes, 0, length))) {
             long n = d.readLong();
             Precision precision = Precision.fromKey(d.readUTF(), "checkpoint precision");
@@ -257,7 +286,7 @@ public final class CheckpointFile {
             long every = d.readLong();
             long trajectoryLength = d.readLong();
             long trajectoryChecksum = d.readLong();
-            String version = d.readUTF();
+            String balnetVersion = d.readUTF();
             long step = d.readLong();
             double time = readDouble(d);
             double[][] pairs = new double[7][2];
@@ -265,6 +294,8 @@ public final class CheckpointFile {
                 p[0] = readDouble(d);
                 p[1] = readDouble(d);
             }
+            Checkpoint.Monitored monitors = version == VERSION_WITHOUT_MONITORS ? Checkpoint.Monitored.NONE
+                    : readMonitors(file, d);
             if (d.available() != 0) {
                 throw damaged(file, d.available() + " unexpected bytes at the end of its header");
             }
@@ -274,7 +305,7 @@ public final class CheckpointFile {
             Observables o = new Observables(step, time, pairs[0], pairs[1], new double[][]{pairs[2], pairs[3]},
                     pairs[4], new double[][]{pairs[5], pairs[6]});
             return new Checkpoint(new Checkpoint.Identity(n, precision, backend, scheme, seed, h, hash), imbalanceLimit,
-                    every, new CsvWriter.Prefix(trajectoryLength, trajectoryChecksum), version, o);
+                    every, new CsvWriter.Prefix(trajectoryLength, trajectoryChecksum), balnetVersion, o, monitors);
         } catch (EOFException e) {
             throw damaged(file, "its header ends early");
         } catch (BadInputException e) {
@@ -283,6 +314,37 @@ public final class CheckpointFile {
         } catch (IOException e) {
             throw damaged(file, "its header cannot be decoded (" + IoMessages.reason(e) + ")");
         }
+    }
+
+    private static Checkpoint.Monitored readMonitors(Path file, DataInputStream d) throws IOException {
+        int count = d.readInt();
+        if (count < 0 || count > d.available()) {
+            throw damaged(file, "its header holds an impossible number of monitor options (" + count + ")");
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int k = 0; k < count; k++) {
+            String key = d.readUTF();
+            int length = d.readInt();
+            if (length < 0 || length > d.available()) {
+                throw damaged(file, "its header holds an impossible length of a monitor option (" + length + ")");
+            }
+            options.put(key, new String(d.readNBytes(length), StandardCharsets.UTF_8));
+        }
+        int files = d.readInt();
+        if (files < 0 || files > d.available()) {
+            throw damaged(file, "its header holds an impossible number of monitor files (" + files + ")");
+        }
+        Map<String, CsvWriter.Prefix> prefixes = new LinkedHashMap<>();
+        for (int k = 0; k < files; k++) {
+            String name = d.readUTF();
+            long length = d.readLong();
+            long crc = d.readLong();
+            if (length < 0) {
+                throw damaged(file, "its header gives " + name + " a negative length");
+            }
+            prefixes.put(name, new CsvWriter.Prefix(length, crc));
+        }
+        return new Checkpoint.Monitored(options, prefixes);
     }
 
     /**

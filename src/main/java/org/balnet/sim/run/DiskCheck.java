@@ -8,10 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The disk-space check made before a run starts: what the run will write (trajectory rows and
- * checkpoints) against the free space of the file system that will hold it, so that a run that
+ * The disk-space check made before a run starts: what the run will write (trajectory rows, the monitors'
+ * files and checkpoints) against the free space of the file system that will hold it, so that a run that
  * cannot fit is refused with the numbers instead of failing hours in.
  */
 final class DiskCheck {
@@ -32,19 +33,23 @@ final class DiskCheck {
      * @param checkpointBytes  bytes of one checkpoint
      * @param checkpoints      checkpoints that can be on disk at once (0, 1 or 2)
      * @param reusable         bytes of existing files the run will replace (checkpoints of a resumed run)
+     * @param monitors         bytes the monitors will write, per file kind
+     *                         ({@link org.balnet.sim.monitor.Monitors#diskBytes})
      */
-    record Need(long rows, long checkpointBytes, int checkpoints, long reusable) {
+    record Need(long rows, long checkpointBytes, int checkpoints, long reusable, Map<String, Long> monitors) {
         long trajectoryBytes() {
             return saturatedMultiply(rows, BYTES_PER_ROW);
         }
 
         long total() {
-            long ckpt = saturatedMultiply(checkpointBytes, checkpoints);
-            long sum = trajectoryBytes() + ckpt;
-            if (sum < 0) {
+            long sum = saturatedAdd(trajectoryBytes(), saturatedMultiply(checkpointBytes, checkpoints));
+            for (long b : monitors.values()) {
+                sum = saturatedAdd(sum, b);
+            }
+            if (sum == Long.MAX_VALUE) {
                 return Long.MAX_VALUE;
             }
-            return Math.max(0, sum - reusable) + MARGIN;
+            return saturatedAdd(Math.max(0, sum - reusable), MARGIN);
         }
     }
 
@@ -61,14 +66,16 @@ final class DiskCheck {
             StringBuilder what = new StringBuilder();
             what.append(String.format(Locale.ROOT, "trajectory.csv: %d rows, up to %s", need.rows(),
                     Sizes.bytes(need.trajectoryBytes())));
+            need.monitors().forEach((file, bytes) -> what.append(String.format(Locale.ROOT, "; %s: up to %s", file,
+                    Sizes.bytes(bytes))));
             if (need.checkpoints() > 0) {
                 what.append(String.format(Locale.ROOT, "; checkpoints: %d x %s", need.checkpoints(),
                         Sizes.bytes(need.checkpointBytes())));
             }
             throw InputError.TOO_LARGE.exception("--out", String.format(Locale.ROOT,
                     "--out %s: the run needs up to %s on disk (%s) but its file system has %s free; free some "
-                            + "space, choose another --out, record less often (--record-every) or shorten the run "
-                            + "(--t-end)", dir, Sizes.bytes(need.total()), what, Sizes.bytes(free)));
+                            + "space, choose another --out, record less often (--record-every, --histogram-every), record fewer "
+                            + "neurons or snapshots, or shorten the run (--t-end)", dir, Sizes.bytes(need.total()), what, Sizes.bytes(free)));
         }
     }
 
@@ -89,6 +96,11 @@ final class DiskCheck {
         }
     }
 
+
+    private static long saturatedAdd(long a, long b) {
+        long s = a + b;
+        return ((a ^ s) & (b ^ s)) < 0 ? Long.MAX_VALUE : s;
+    }
 
     private static long saturatedMultiply(long a, long b) {
         long hi = Math.multiplyHigh(a, b);

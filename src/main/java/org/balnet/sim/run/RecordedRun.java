@@ -20,6 +20,8 @@ import org.balnet.sim.checkpoint.Checkpoint;
 import org.balnet.sim.checkpoint.CheckpointException;
 import org.balnet.sim.checkpoint.CheckpointFile;
 import org.balnet.sim.checkpoint.CheckpointStore;
+import org.balnet.sim.monitor.MonitorConfig;
+import org.balnet.sim.monitor.Monitors;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,13 +31,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
  * A run of {@code balnet simulate} and its directory: {@code trajectory.csv} (a {@link TrajectoryRow} at
  * every record time), {@code run.json} ({@link RunJson}: running, then completed, failed, interrupted or
- * left-balanced-state) and, once a checkpoint has been written, {@code checkpoint/} ({@link CheckpointStore}).
+ * left-balanced-state), the files of its {@link Monitors} (neurons.csv, histograms.csv, snapshots/), handed
+ * every trajectory row, and, once a checkpoint has been written, {@code checkpoint/} ({@link CheckpointStore}).
  *
  * <p>{@link #start} opens a fresh run, {@link #resume} continues one from its newest usable checkpoint:
  * a checkpoint whose file is damaged, or whose trajectory prefix no longer matches trajectory.csv, is
@@ -43,7 +47,8 @@ import java.util.function.BooleanSupplier;
  * checkpoint every {@link RunConfig#checkpointEverySteps} steps, at the end (so that a finished run can
  * be extended), and always when a stop is requested. Because the generator is counter-based and a
  * checkpoint holds the exact state and observables, a resumed run writes trajectory.csv byte for byte as
- * an uninterrupted run does.
+ * an uninterrupted run does, and so do the monitors with their files (the checkpoint records their
+ * configuration and the prefix of each CSV file).
  *
  * <p>Before anything is written, a run that the disk cannot hold is refused ({@link DiskCheck}, bad
  * input). A failure during the run (a full disk) marks run.json failed and is reported with the
@@ -61,12 +66,14 @@ public final class RecordedRun implements AutoCloseable {
     private final double imbalanceLimit;
     private final boolean keepGoing;
     private final long checkpointEverySteps;
+    private final MonitorConfig monitorConfig;
     private final CheckpointStore store;
     private final Engine engine;
     private final Checkpoint.Identity identity;
     private final PrintWriter log;
     private Simulation sim;
     private CsvWriter csv;
+    private Monitors monitors;
     private long startStep;
     private RunJson.ResumedFrom resumedFrom;
     private List<String> skipped = List.of();
@@ -100,8 +107,9 @@ public final class RecordedRun implements AutoCloseable {
     }
 
     private RecordedRun(Path dir, Scenario scenario, InitialPoint initial, StepSize.Choice step, int threads,
-                        double imbalanceLimit, boolean keepGoing, long checkpointEverySteps, CheckpointStore store,
-                        Engine engine, Checkpoint.Identity identity, PrintWriter log) {
+                        double imbalanceLimit, boolean keepGoing, long checkpointEverySteps,
+                        MonitorConfig monitorConfig, CheckpointStore store, Engine engine,
+                        Checkpoint.Identity identity, PrintWriter log) {
         this.dir = dir;
         this.scenario = scenario;
         this.initial = initial;
@@ -110,6 +118,7 @@ public final class RecordedRun implements AutoCloseable {
         this.imbalanceLimit = imbalanceLimit;
         this.keepGoing = keepGoing;
         this.checkpointEverySteps = checkpointEverySteps;
+        this.monitorConfig = monitorConfig;
         this.store = store;
         this.engine = engine;
         this.identity = identity;
@@ -120,8 +129,8 @@ public final class RecordedRun implements AutoCloseable {
 
     /**
      * A fresh run in {@code dir}: checks the disk, creates the engine, prepares the directory (which
-     * must be empty unless {@code force}; the checkpoints of an earlier run are removed), writes run.json
-     * "running" and the row at t = 0.
+     * must be empty unless {@code force}; the checkpoints and monitor files of an earlier run are removed),
+     * writes run.json "running" and opens the files.
      *
      * @param log where a failure to record a failure in run.json is reported
      * @throws org.balnet.model.BadInputException when the disk cannot hold the run or the directory is refused
@@ -132,20 +141,26 @@ public final class RecordedRun implements AutoCloseable {
         Scenario scenario = config.scenario();
         StepSize.Choice step = config.step();
         long rows = step.totalSteps() / step.stepsPerRecord() + 1;
-        DiskCheck.require(dir, new DiskCheck.Need(rows, CheckpointFile.sizeEstimate(scenario.n(), config.precision()),
-                config.checkpointEverySteps() > 0 ? CheckpointStore.GENERATIONS : 0, 0));
+        MonitorConfig monitors = config.monitors();
+        DiskCheck.require(dir, new DiskCheck.Need(rows,
+                CheckpointFile.sizeEstimate(scenario.n(), config.precision(), monitored(monitors)),
+                config.checkpointEverySteps() > 0 ? CheckpointStore.GENERATIONS : 0, 0,
+                Monitors.diskBytes(monitors, scenario.n(), config.precision(), step.stepsPerRecord(), 0,
+                        step.totalSteps(), false)));
         // The engine first: it refuses an n the memory cannot hold before anything is written.
         Engine engine = engines.create(config.backend(), scenario, config.precision(), config.threads(), step.h());
         RecordedRun run = new RecordedRun(dir, scenario, config.initial(), step, config.threads(),
-                config.imbalanceLimit(), config.keepGoing(), config.checkpointEverySteps(), new CheckpointStore(dir),
-                engine, Checkpoint.Identity.of(scenario, step.h(), engine), log);
+                config.imbalanceLimit(), config.keepGoing(), config.checkpointEverySteps(), monitors,
+                new CheckpointStore(dir), engine, Checkpoint.Identity.of(scenario, step.h(), engine), log);
         try {
             OutputDirectory.prepare(dir, force);
             run.store.clear();
+            Monitors.clear(dir);
             run.status = RunStatus.RUNNING;
             run.writeRunJson();
             run.sim = new Simulation(scenario, engine, scenario.run().scheme(), step.h(), config.initial().mean());
             run.csv = CsvWriter.create(dir.resolve(TRAJECTORY_CSV), TrajectoryRow.COLUMNS);
+            run.monitors = Monitors.start(dir, monitors, engine);
             return run;
         } catch (RuntimeException e) {
             run.markFailed(e);
@@ -155,9 +170,10 @@ public final class RecordedRun implements AutoCloseable {
     }
 
     /**
-     * Continues the run in {@code dir} from its newest usable checkpoint. Checkpoints are tried newest
-     * first; one that is damaged or whose trajectory prefix no longer matches trajectory.csv is skipped
-     * ({@link #skipped} says why); trajectory.csv is cut back to the checkpoint's prefix.
+     * Continues the run in {@code dir} from its newest usable checkpoint, with the monitors it records.
+     * Checkpoints are tried newest first; one that is damaged or whose prefixes no longer match
+     * trajectory.csv or the monitor files is skipped ({@link #skipped} says why); the files are cut back
+     * to the checkpoint's prefixes.
      *
      * @throws org.balnet.model.BadInputException when there is no run or no checkpoint in {@code dir}, a
      *                                            checkpoint belongs to another run, or {@code request}
@@ -206,13 +222,18 @@ public final class RecordedRun implements AutoCloseable {
                 Path file = readable.get(i);
                 Checkpoint c = headers.get(i).checkpoint();
                 c.requireSettings(file.toString(), step.h(), request.precision(), request.backend());
+                MonitorConfig monitors = MonitorConfig.fromOptions(c.monitors().options(), scenario, step);
                 if (c.step() > step.totalSteps()) {
                     throw InputError.outOfRange("--t-end", Json.number(scenario.run().tEnd()), String.format(
                             Locale.ROOT, "at least the time of the newest checkpoint, t = %s (a resumed run goes "
                                     + "forward from it)", Json.number(c.time())));
                 }
                 if (run == null) {
-                    run = resumed(dir, store, scenario, initial, step, request, c, engines, log);
+                    run = resumed(dir, store, scenario, initial, step, request, c, monitors, engines, log);
+                } else if (!monitors.equals(run.monitorConfig)) {
+                    skipped.add("checkpoint " + file + " records other monitors (" + monitors + ") than the newer "
+                            + "checkpoints of the run (" + run.monitorConfig + ")");
+                    continue;
                 }
                 try {
                     CheckpointFile.restore(file, headers.get(i), run.engine);
@@ -221,9 +242,17 @@ public final class RecordedRun implements AutoCloseable {
                     continue;
                 }
                 try {
+                    // Every file is checked before any is cut: nothing is cut for a checkpoint that cannot be used.
+                    CsvWriter.requirePrefix(trajectory, TrajectoryRow.COLUMNS, c.trajectory());
+                    Monitors.check(dir, monitors, c.monitors().files());
                     run.csv = CsvWriter.reopen(trajectory, TrajectoryRow.COLUMNS, c.trajectory());
+                    run.monitors = Monitors.reopen(dir, monitors, run.engine, c.monitors().files());
                 } catch (CsvWriter.PrefixMismatch e) {
-                    skipped.add("checkpoint " + file + " does not match " + trajectory + ": " + e.getMessage());
+                    if (run.csv != null) {
+                        run.csv.close();
+                        run.csv = null;
+                    }
+                    skipped.add("checkpoint " + file + " does not match the run's files: " + e.getMessage());
                     continue;
                 }
                 run.continueFrom(c, file, skipped);
@@ -244,8 +273,8 @@ public final class RecordedRun implements AutoCloseable {
 
     /** The resumed run's engine, created once the first checkpoint's header has passed its checks. */
     private static RecordedRun resumed(Path dir, CheckpointStore store, Scenario scenario, InitialPoint initial,
-                                       StepSize.Choice step, Resume request, Checkpoint c, EngineFactory engines,
-                                       PrintWriter log) {
+                                       StepSize.Choice step, Resume request, Checkpoint c, MonitorConfig monitors,
+                                       EngineFactory engines, PrintWriter log) {
         double limit = request.imbalanceLimit() != null ? request.imbalanceLimit() : c.imbalanceLimit();
         long every = request.checkpointEvery() != null
                 ? RunConfig.checkpointSteps(request.checkpointEvery(), scenario, step) : c.checkpointEverySteps();
@@ -259,12 +288,15 @@ public final class RecordedRun implements AutoCloseable {
             }
         }
         Precision precision = c.run().precision();
-        DiskCheck.require(dir, new DiskCheck.Need(rows, CheckpointFile.sizeEstimate(c.run().n(), precision),
-                every > 0 ? CheckpointStore.GENERATIONS : 1, existing));
+        DiskCheck.require(dir, new DiskCheck.Need(rows,
+                CheckpointFile.sizeEstimate(c.run().n(), precision, c.monitors()),
+                every > 0 ? CheckpointStore.GENERATIONS : 1, existing,
+                Monitors.diskBytes(monitors, c.run().n(), precision, step.stepsPerRecord(), c.step(),
+                        step.totalSteps(), true)));
         Engine engine = engines.create(c.run().backend(), scenario, precision, request.threads(), step.h());
         // The identity the run was started with: the hash of its scenario as it was (t_end is not hashed).
         return new RecordedRun(dir, scenario, initial, step, request.threads(), limit, request.keepGoing(), every,
-                store, engine, c.run(), log);
+                monitors, store, engine, c.run(), log);
     }
 
     private void continueFrom(Checkpoint c, Path file, List<String> skippedOnTheWay) {
@@ -306,6 +338,7 @@ public final class RecordedRun implements AutoCloseable {
                     .keepGoing(keepGoing);
             TimeLoop.Recorder recorder = row -> {
                 csv.row(row.values());
+                monitors.record(row);
                 observer.record(row);
             };
             // A resumed trajectory already holds the checkpoint's row (even at step 0, when the run was
@@ -354,8 +387,8 @@ public final class RecordedRun implements AutoCloseable {
     }
 
     /**
-     * Writes a checkpoint of the current step. trajectory.csv is synced first: a checkpoint must never
-     * refer to rows that a crash could still take away.
+     * Writes a checkpoint of the current step. trajectory.csv and the monitor files are synced first: a
+     * checkpoint must never refer to rows that a crash could still take away.
      */
     private void checkpoint() {
         if (!scenarioSaved) {
@@ -363,12 +396,18 @@ public final class RecordedRun implements AutoCloseable {
             scenarioSaved = true;
         }
         csv.sync();
+        monitors.sync();
         Checkpoint c = new Checkpoint(identity, imbalanceLimit, checkpointEverySteps, csv.prefix(), Versions.balnetVersion(),
-                sim.observables());
+                sim.observables(), new Checkpoint.Monitored(monitorConfig.options(), monitors.prefixes()));
         lastCheckpointFile = store.write(c, engine);
         lastCheckpoint = c;
         written = new RunJson.Checkpoint(relative(lastCheckpointFile), c.step(), c.time());
         writeRunJson();
+    }
+
+    /** The monitors of a run as a checkpoint records them before any file has been written. */
+    private static Checkpoint.Monitored monitored(MonitorConfig monitors) {
+        return new Checkpoint.Monitored(monitors.options(), Map.of());
     }
 
     private void writeRunJson() {
@@ -390,7 +429,9 @@ public final class RecordedRun implements AutoCloseable {
                 result != null ? result.wallSeconds() : null, end != null ? end.wallSeconds() : null,
                 end != null ? end.neuronStepsPerSecond(scenario.n()) : null,
                 result != null ? result.explicitFallbacks() : null,
-                end != null && !end.message().isEmpty() ? end.message() : null, checkpointError, error);
+                end != null && !end.message().isEmpty() ? end.message() : null, checkpointError, error,
+                monitorConfig.isEmpty() ? null : new RunJson.Monitors(monitorConfig.options(),
+                        Monitors.fileNames(monitorConfig)));
     }
 
     /** Best effort: run.json says "failed" and why; a failure to write it must not hide the first one. */
@@ -470,6 +511,11 @@ public final class RecordedRun implements AutoCloseable {
         return skipped;
     }
 
+    /** The files of the run's monitors, relative to its directory (none when it records only the trajectory). */
+    public List<String> monitorFiles() {
+        return Monitors.fileNames(monitorConfig);
+    }
+
     @Override
     public void close() {
         try {
@@ -477,11 +523,21 @@ public final class RecordedRun implements AutoCloseable {
                 csv.close();
             }
         } finally {
-            if (sim != null) {
-                sim.close();
-            } else {
-                engine.close();
+            try {
+                if (monitors != null) {
+                    monitors.close();
+                }
+            } finally {
+                closeEngine();
             }
+        }
+    }
+
+    private void closeEngine() {
+        if (sim != null) {
+            sim.close();
+        } else {
+            engine.close();
         }
     }
 }

@@ -7,6 +7,7 @@ import org.balnet.model.Scenario;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.StepSize;
+import org.balnet.sim.monitor.MonitorConfig;
 
 import java.util.Locale;
 
@@ -23,10 +24,11 @@ import java.util.Locale;
  * @param imbalanceLimit       relative imbalance at which the network counts as out of the balanced state
  * @param keepGoing            simulate on past such a departure (noted, not stopped)
  * @param checkpointEverySteps steps between periodic checkpoints, 0 for none ({@link #checkpointSteps})
+ * @param monitors             what the run records besides trajectory.csv
  */
 public record RunConfig(Scenario scenario, InitialPoint initial, StepSize.Choice step, String backend,
                         Precision precision, int threads, double imbalanceLimit, boolean keepGoing,
-                        long checkpointEverySteps) {
+                        long checkpointEverySteps, MonitorConfig monitors) {
 
     /**
      * Steps between checkpoints for {@code --checkpoint-every D}; 0 without it (null). D must be a

@@ -39,6 +39,7 @@ import java.util.Map;
  * @param message                why the run stopped early, or what it noted on the way
  * @param checkpointError        why the checkpoint on interruption could not be written
  * @param error                  why the run failed
+ * @param monitors               what the run records besides trajectory.csv; absent when nothing
  */
 public record RunJson(String command, String status, Map<String, Object> scenario,
                       @JsonProperty("initial_point") InitialPoint.Summary initialPoint,
@@ -52,7 +53,7 @@ public record RunJson(String command, String status, Map<String, Object> scenari
                       @JsonProperty("stepping_seconds") Double steppingSeconds,
                       @JsonProperty("neuron_steps_per_s") Double neuronStepsPerSecond,
                       @JsonProperty("explicit_fallback_steps") Long explicitFallbackSteps, String message,
-                      @JsonProperty("checkpoint_error") String checkpointError, String error) {
+                      @JsonProperty("checkpoint_error") String checkpointError, String error, Monitors monitors) {
     /** The file's name in the run directory. */
     public static final String FILE = "run.json";
 
@@ -64,6 +65,15 @@ public record RunJson(String command, String status, Map<String, Object> scenari
      * @param t    its time
      */
     public record Checkpoint(String file, long step, double t) {
+    }
+
+    /**
+     * The monitors of the run.
+     *
+     * @param options the options that configure them, canonically spelled ("--record-neurons": "e:0-9,i:0-9")
+     * @param files   the files they write, relative to the run directory
+     */
+    public record Monitors(Map<String, String> options, java.util.List<String> files) {
     }
 
     /** The checkpoint a resumed run continued from (its file under the key "checkpoint"). */

@@ -1,6 +1,7 @@
 package org.balnet.validate.study;
 
 import org.balnet.io.AtomicFiles;
+import org.balnet.io.CsvTable;
 import org.balnet.io.IoMessages;
 import org.balnet.io.Json;
 import org.balnet.model.BadInputException;
@@ -11,6 +12,7 @@ import org.balnet.sim.StepSize;
 import org.balnet.sim.TrajectoryRow;
 import org.balnet.sim.checkpoint.CheckpointException;
 import org.balnet.sim.checkpoint.CheckpointStore;
+import org.balnet.sim.monitor.MonitorConfig;
 import org.balnet.sim.run.EngineFactory;
 import org.balnet.sim.run.RecordedRun;
 import org.balnet.sim.run.Resume;
@@ -19,13 +21,11 @@ import org.balnet.validate.Replica;
 import org.balnet.validate.ReplicaRecorder;
 import org.balnet.validate.StateHistogram;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -91,7 +91,7 @@ final class RecordedReplica {
             deleteTree(dir);
             StepSize.Choice step = StepSize.choose(s, spec.initial().jacobian());
             RunConfig config = new RunConfig(s, spec.initial(), step, spec.backend(), spec.precision(), spec.threads(),
-                    spec.imbalanceLimit(), false, RunConfig.checkpointSteps(checkpointEvery, s, step));
+                    spec.imbalanceLimit(), false, RunConfig.checkpointSteps(checkpointEvery, s, step), MonitorConfig.NONE);
             run = RecordedRun.start(dir, false, config, engines, log);
         }
         log.flush();
@@ -210,39 +210,17 @@ final class RecordedReplica {
      */
     static List<TrajectoryRow> rows(Path csv, double h, long stepsPerRecord) {
         List<TrajectoryRow> rows = new ArrayList<>();
-        try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-            String header = in.readLine();
-            if (!String.join(",", TrajectoryRow.COLUMNS).equals(header)) {
-                throw new IOException("the header is not " + String.join(",", TrajectoryRow.COLUMNS));
+        for (String[] cells : CsvTable.read(csv, TrajectoryRow.COLUMNS, c -> true).rows()) {
+            double[] values = new double[TrajectoryRow.COLUMNS.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = CsvTable.number(cells[i]);
             }
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] cells = line.split(",", -1);
-                double[] values = new double[cells.length];
-                for (int i = 0; i < cells.length; i++) {
-                    values[i] = parse(cells[i]);
-                }
-                long step = Math.round(values[0] / h);
-                if (ReplicaRecorder.onGrid(step, stepsPerRecord)) {
-                    rows.add(TrajectoryRow.fromValues(step, step * h, values));
-                }
+            long step = Math.round(values[0] / h);
+            if (ReplicaRecorder.onGrid(step, stepsPerRecord)) {
+                rows.add(TrajectoryRow.fromValues(step, step * h, values));
             }
-        } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("cannot read " + csv + ": no such file", e);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UncheckedIOException("cannot read " + csv + ": " + (e instanceof IOException io
-                    ? IoMessages.reason(io) : e.getMessage()), e instanceof IOException io ? io : new IOException(e));
         }
         return rows;
-    }
-
-    /** A value as {@link org.balnet.io.CsvWriter#format} writes it. */
-    private static double parse(String cell) {
-        return switch (cell) {
-            case "Inf" -> Double.POSITIVE_INFINITY;
-            case "-Inf" -> Double.NEGATIVE_INFINITY;
-            default -> Double.parseDouble(cell);
-        };
     }
 
     /** Removes a replica's directory before it runs from the start: nothing of an earlier attempt remains. */

@@ -6,6 +6,7 @@ import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
+import org.balnet.sim.ForwardingEngine;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
@@ -13,6 +14,7 @@ import org.balnet.sim.RunStatus;
 import org.balnet.sim.StepPlan;
 import org.balnet.sim.StepSize;
 import org.balnet.sim.checkpoint.CheckpointStore;
+import org.balnet.sim.monitor.MonitorConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,7 +62,7 @@ class RecordedRunTest {
         InitialPoint init = InitialPoint.resolve(s);
         StepSize.Choice step = StepSize.choose(s, init.jacobian());
         return new RunConfig(s, init, step, "cpu", Precision.FP64, 2, imbalanceLimit, false,
-                RunConfig.checkpointSteps(every, s, step));
+                RunConfig.checkpointSteps(every, s, step), MonitorConfig.NONE);
     }
 
     static RunConfig config(double tEnd, Double every) {
@@ -243,13 +245,12 @@ class RecordedRunTest {
     }
 
     /** An engine whose step fails with an I/O error at a given step. */
-    private static final class FailingAt implements Engine {
+    private static final class FailingAt extends ForwardingEngine {
         private final long failAt;
-        private final Engine engine;
 
         FailingAt(long failAt, Engine engine) {
+            super(engine);
             this.failAt = failAt;
-            this.engine = engine;
         }
 
         @Override
@@ -257,52 +258,7 @@ class RecordedRunTest {
             if (plan.step == failAt) {
                 throw new UncheckedIOException("disk full at step " + failAt, new IOException("No space left"));
             }
-            return engine.step(plan);
-        }
-
-        @Override
-        public String backend() {
-            return engine.backend();
-        }
-
-        @Override
-        public String device() {
-            return engine.device();
-        }
-
-        @Override
-        public Precision precision() {
-            return engine.precision();
-        }
-
-        @Override
-        public long n() {
-            return engine.n();
-        }
-
-        @Override
-        public PopulationSums[] initialize(double[] mean, double[] variance) {
-            return engine.initialize(mean, variance);
-        }
-
-        @Override
-        public void readState(Population population, long from, double[] dst, int length) {
-            engine.readState(population, from, dst, length);
-        }
-
-        @Override
-        public void writeState(Population population, long from, double[] src, int length) {
-            engine.writeState(population, from, src, length);
-        }
-
-        @Override
-        public long[] histogram(Population population, double lo, double hi, int bins) {
-            return engine.histogram(population, lo, hi, bins);
-        }
-
-        @Override
-        public void close() {
-            engine.close();
+            return inner.step(plan);
         }
     }
 
