@@ -55,10 +55,10 @@ import java.util.concurrent.Callable;
                 + "the KS and W1 distances of the states to a Gaussian (Lemma 5.2).",
                 "Writes DIR/convergence.csv, runs.csv, gaussianity.csv, summary.json (\"slope\", \"slope_ci\", ...), "
                         + "report.md and figures (PNG and SVG).",
-                "A study as shards (an n and a range of replicas each): --plan slurm --out DIR writes DIR/manifest.json "
-                        + "and DIR/study.sbatch (sbatch it; each array task runs validate --task I DIR), then "
-                        + "validate --collect DIR writes the files above into DIR; --plan local --workers K runs the "
-                        + "shards here and collects.",
+                "A study as shards (an n and a range of replicas each): --plan slurm --out DIR writes "
+                        + "DIR/manifest.json and DIR/study.sbatch (sbatch it; each array task runs validate --task I "
+                        + "DIR), then validate --collect DIR writes the files above into DIR; --plan local --workers K "
+                        + "runs the shards here and collects.",
                 "Exit codes: 0 every check passes, 1 a check fails, a run fails or (--collect) a shard has not "
                         + "finished, 2 bad input, 130/143 interrupted after a checkpoint (--task, --plan local)."})
 public final class ValidateCommand implements Callable<Integer> {
@@ -112,15 +112,15 @@ public final class ValidateCommand implements Callable<Integer> {
     boolean force;
 
     @Option(names = "--plan", paramLabel = "slurm|local",
-            description = "Split the study into shards, each an n and a range of replicas. slurm: write DIR/manifest.json "
-                    + "and DIR/study.sbatch, a job array with one task per shard (submit it with sbatch; then --collect "
-                    + "DIR). local: run the shards here, --workers at a time, then collect. The same plan into the same "
-                    + "DIR again keeps what its tasks have done (a stopped local run goes on).")
+            description = "Split the study into shards, each an n and a range of replicas. slurm: write "
+                    + "DIR/manifest.json and DIR/study.sbatch, a job array with one task per shard (submit it with "
+                    + "sbatch; then --collect DIR). local: run the shards here, --workers at a time, then collect. The "
+                    + "same plan into the same DIR again keeps what its tasks have done (a stopped local run goes on).")
     String plan;
 
     @Option(names = "--workers", paramLabel = "K",
-            description = "With --plan local: shards run side by side (default: 1); each gets --threads engine threads, "
-                    + "else the cores shared out.")
+            description = "With --plan local: shards run side by side (default: 1); each gets --threads engine "
+                    + "threads, else the cores shared out.")
     Integer workers;
 
     @Option(names = "--replicas-per-shard", paramLabel = "K",
@@ -128,8 +128,8 @@ public final class ValidateCommand implements Callable<Integer> {
     Integer replicasPerShard;
 
     @Option(names = "--checkpoint-every", paramLabel = "D",
-            description = "With --plan: each replica writes a checkpoint every D of simulated time, a whole multiple of "
-                    + "the record interval (default: only when its task is stopped).")
+            description = "With --plan: each replica writes a checkpoint every D of simulated time, a whole multiple "
+                    + "of the record interval (default: only when its task is stopped).")
     Double checkpointEvery;
 
     @Option(names = "--launcher", paramLabel = "FILE",
@@ -207,7 +207,8 @@ public final class ValidateCommand implements Callable<Integer> {
         for (Check c : result.checks()) {
             stdout.printf(Locale.ROOT, "%s  %s: %s%n", c.verdict(), c.name(), c.measured());
         }
-        stdout.printf(Locale.ROOT, "wrote %s (%.1f s)%n", dir.resolve(ValidationReport.REPORT_MD), result.wallSeconds());
+        stdout.printf(Locale.ROOT, "wrote %s (%.1f s)%n", dir.resolve(ValidationReport.REPORT_MD),
+                result.wallSeconds());
         stdout.flush();
         if (!result.passed()) {
             throw new CommandFailure(String.format(Locale.ROOT, "%d of %d validation checks failed; see %s",
@@ -229,8 +230,8 @@ public final class ValidateCommand implements Callable<Integer> {
                     + "Slurm, every shard is an array task)");
         }
         if (!slurm && launcher != null) {
-            throw InputError.CONFLICT.exception("--launcher", "--launcher names what Slurm's tasks run: it needs --plan "
-                    + "slurm");
+            throw InputError.CONFLICT.exception("--launcher", "--launcher names what Slurm's tasks run: it needs "
+                    + "--plan slurm");
         }
         int k = workers != null ? workers : 1;
         if (k < 1) {
@@ -254,9 +255,10 @@ public final class ValidateCommand implements Callable<Integer> {
         Manifest m = StudyPlan.write(out, force, config, new StudyPlan.Request(engine.devices.host,
                 engine.devices.device, engine.threads.threads, checkpointEvery, perShard, commandLine(spec)));
         if (slurm) {
-            Path script = StudyPlan.writeSlurmScript(out, m, engine.devices.hostProfile(), Optional.ofNullable(launcher));
-            stdout.printf(Locale.ROOT, "planned %s: %d shards (%s) in %s%n", config.scenario().name(), m.shards().size(),
-                    shardsText(m), out);
+            Path script = StudyPlan.writeSlurmScript(out, m, engine.devices.hostProfile(),
+                    Optional.ofNullable(launcher));
+            stdout.printf(Locale.ROOT, "planned %s: %d shards (%s) in %s%n", config.scenario().name(),
+                    m.shards().size(), shardsText(m), out);
             if (m.shards().size() > SlurmScript.DEFAULT_MAX_ARRAY_SIZE) {
                 stdout.printf(Locale.ROOT, "note: %d array tasks; Slurm's default MaxArraySize allows %d (see "
                         + "scontrol show config): use --replicas-per-shard for fewer%n", m.shards().size(),

@@ -36,7 +36,7 @@ public final class Json {
             .register(new OptionalValues())
             .enable(JSON.Feature.WRITE_RECORD_FIELDS_IN_DECLARATION_ORDER)
             .build();
-    /** Reads records back: a key the record does not have is an error, not ignored (a misspelt key in a study's manifest). */
+    /** Reads records back: a key the record does not have is an error (a misspelt key in a study's manifest). */
     private static final JSON READER = JSON.builder()
             .register(JacksonAnnotationExtension.std)
             .enable(JSON.Feature.FAIL_ON_UNKNOWN_BEAN_PROPERTY)

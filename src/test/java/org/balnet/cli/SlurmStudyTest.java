@@ -66,6 +66,26 @@ class SlurmStudyTest {
         return sb.toString();
     }
 
+    /** A local validate's exit code and files (moved aside). */
+    private record Local(int code, Path files) {
+    }
+
+    /**
+     * Runs {@code study} here into {@code out}, moves its files aside, then plans the same study for Slurm
+     * into {@code out}: both then report the same command.
+     */
+    private Local localThenPlan(List<String> study, Path out, String... planOptions) throws IOException {
+        Cli.Result local = Cli.run(ValidateStudyCommandTest.args(study, "--out", out.toString()));
+        assertTrue(local.code() == 0 || local.code() == 1, local.toString());
+        Path files = ValidateStudyCommandTest.moveAside(out);
+        List<String> plan = new java.util.ArrayList<>(List.of("--out", out.toString(), "--plan", "slurm",
+                "--launcher", launcher().toString()));
+        plan.addAll(List.of(planOptions));
+        Cli.Result planned = Cli.run(ValidateStudyCommandTest.args(study, plan.toArray(String[]::new)));
+        assertEquals(0, planned.code(), planned.toString());
+        return new Local(local.code(), files);
+    }
+
     @Test
     void aStudyThroughSlurmCollectsToTheFilesOfALocalValidate() throws IOException {
         SlurmCluster slurm = SlurmCluster.require();
@@ -73,13 +93,7 @@ class SlurmStudyTest {
         List<String> study = List.of("validate", "--scenario", "mv-6.1", "--n", "1e3,1e4", "--replicas", "4",
                 "--t-end", "2", "--seed", "3", "--backend", "cpu", "--threads", "1");
         Path out = tmp.resolve("study");
-        Cli.Result local = Cli.run(ValidateStudyCommandTest.args(study, "--out", out.toString()));
-        assertTrue(local.code() == 0 || local.code() == 1, local.toString());
-        Path localFiles = ValidateStudyCommandTest.moveAside(out);
-
-        Cli.Result plan = Cli.run(ValidateStudyCommandTest.args(study, "--out", out.toString(), "--plan", "slurm",
-                "--replicas-per-shard", "2", "--launcher", launcher().toString()));
-        assertEquals(0, plan.code(), plan.toString());
+        Local local = localThenPlan(study, out, "--replicas-per-shard", "2");
         SlurmCluster.Result job = slurm.sbatchWait(tmp, JOB_TIMEOUT, "--job-name=" + jobName(),
                 out.resolve("study.sbatch").toString());
         assertFalse(job.timedOut(), job + log(out));
@@ -92,7 +106,7 @@ class SlurmStudyTest {
         Cli.Result collect = Cli.run("validate", "--collect", out.toString());
         assertEquals(local.code(), collect.code(), "the same checks pass and fail\n" + collect + logs);
         collect.assertNoStackTrace();
-        StudyFiles.assertSameExceptWallTimes(localFiles, out);
+        StudyFiles.assertSameExceptWallTimes(local.files(), out);
     }
 
     @Test
@@ -102,13 +116,7 @@ class SlurmStudyTest {
         List<String> study = List.of("validate", "--scenario", "mv-6.1", "--n", "1e3,1e4", "--replicas", "1",
                 "--t-end", "20", "--seed", "4", "--backend", "cpu", "--threads", "1");
         Path out = tmp.resolve("study");
-        Cli.Result local = Cli.run(ValidateStudyCommandTest.args(study, "--out", out.toString()));
-        assertTrue(local.code() == 0 || local.code() == 1, local.toString());
-        Path localFiles = ValidateStudyCommandTest.moveAside(out);
-
-        Cli.Result plan = Cli.run(ValidateStudyCommandTest.args(study, "--out", out.toString(), "--plan", "slurm",
-                "--launcher", launcher().toString()));
-        assertEquals(0, plan.code(), plan.toString());
+        Local local = localThenPlan(study, out);
         String name = jobName();
         CompletableFuture<SlurmCluster.Result> job = CompletableFuture.supplyAsync(() -> {
             try {
@@ -150,7 +158,7 @@ class SlurmStudyTest {
 
         Cli.Result collect = Cli.run("validate", "--collect", out.toString());
         assertEquals(local.code(), collect.code(), collect + logs);
-        StudyFiles.assertSameExceptWallTimes(localFiles, out);
+        StudyFiles.assertSameExceptWallTimes(local.files(), out);
     }
 
     private static long lines(Path file) throws IOException {

@@ -68,6 +68,7 @@ class ValidateStudyCommandTest {
         StudyFiles.assertSameExceptWallTimes(local, out);
     }
 
+    @Tag("slow")
     @Test
     void collectNamesTheShardsThatHaveNotFinishedAndWritesNothing() throws IOException {
         Path out = tmp.resolve("s");

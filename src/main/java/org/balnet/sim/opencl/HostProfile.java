@@ -26,9 +26,9 @@ import java.util.stream.Collectors;
 /**
  * What balnet should use on one kind of machine: which OpenCL platform and device, the default
  * state precision, the work-group size, how many work-groups per population, how much of the
- * device's memory a run may take, and what each task of a study asks Slurm for. Loaded from {@code hosts/NAME.toml} (built into the jar under
- * {@code /hosts/}) or from a file; every key is checked and unknown keys are refused, like scenario
- * files. Immutable.
+ * device's memory a run may take, and what each task of a study asks Slurm for. Loaded from
+ * {@code hosts/NAME.toml} (built into the jar under {@code /hosts/}) or from a file; every key is checked
+ * and unknown keys are refused, like scenario files. Immutable.
  *
  * @param name                 profile name
  * @param description          in words

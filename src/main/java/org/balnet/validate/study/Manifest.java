@@ -76,8 +76,9 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
     public record Options(String scenario, @JsonProperty("scenario_name") String scenarioName,
                           @JsonProperty("scenario_sha256") String scenarioSha256, List<Long> n, int replicas,
                           @JsonProperty("base_seed") long baseSeed, String backend, String precision, String host,
-                          String device, Integer threads, double from, @JsonProperty("gauss_times") List<Double> gaussTimes,
-                          double alpha, @JsonProperty("imbalance_limit") double imbalanceLimit,
+                          String device, Integer threads, double from,
+                          @JsonProperty("gauss_times") List<Double> gaussTimes, double alpha,
+                          @JsonProperty("imbalance_limit") double imbalanceLimit,
                           @JsonProperty("checkpoint_every") Double checkpointEvery,
                           @JsonProperty("replicas_per_shard") int replicasPerShard) {
     }
@@ -175,8 +176,8 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw InputError.UNREADABLE.exception(option, option + " " + file, "no such file: " + dir + " is not a study directory "
-                    + "(balnet validate ... --plan slurm --out DIR makes one)");
+            throw InputError.UNREADABLE.exception(option, option + " " + file, "no such file: " + dir
+                    + " is not a study directory (balnet validate ... --plan slurm --out DIR makes one)");
         } catch (IOException e) {
             throw InputError.UNREADABLE.exception(option, option + " " + file, IoMessages.reason(e));
         }
@@ -187,8 +188,8 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
             throw InputError.UNREADABLE.exception(option, option + " " + file, e.getMessage());
         }
         if (m.format() != FORMAT) {
-            throw InputError.UNREADABLE.exception(option, option + " " + file, "format " + m.format() + ", this balnet reads format "
-                    + FORMAT);
+            throw InputError.UNREADABLE.exception(option, option + " " + file, "format " + m.format()
+                    + ", this balnet reads format " + FORMAT);
         }
         if (m.options() == null || m.shards() == null || m.studyId() == null || m.command() == null
                 || m.options().n() == null || m.options().gaussTimes() == null || m.options().scenario() == null
@@ -203,8 +204,9 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
             }
         }
         if (!studyId(m.options(), m.shards()).equals(m.studyId())) {
-            throw InputError.CONFLICT.exception(option, option + " " + file + " has been changed since the study was planned (its "
-                    + "study_id no longer matches its options and shards): plan the study again into a new directory");
+            throw InputError.CONFLICT.exception(option, option + " " + file + " has been changed since the study "
+                    + "was planned (its study_id no longer matches its options and shards): plan the study again into "
+                    + "a new directory");
         }
         return m;
     }
@@ -227,9 +229,9 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
             throw InputError.UNREADABLE.exception(option, option + " " + scenarioFile, IoMessages.reason(e));
         }
         if (!sha256(text).equals(options.scenarioSha256())) {
-            throw InputError.CONFLICT.exception(option, option + " " + scenarioFile + " has been changed since the study was planned "
-                    + "(its SHA-256 is not the one in " + dir.resolve(FILE) + "): plan the study again into a new "
-                    + "directory");
+            throw InputError.CONFLICT.exception(option, option + " " + scenarioFile + " has been changed since the "
+                    + "study was planned (its SHA-256 is not the one in " + dir.resolve(FILE) + "): plan the study "
+                    + "again into a new directory");
         }
         Scenario s = ScenarioLoader.parse(text, scenarioFile.toString(), options.scenarioName());
         HostProfile profile = hostProfile(dir);

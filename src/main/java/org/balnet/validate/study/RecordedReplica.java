@@ -91,7 +91,8 @@ final class RecordedReplica {
             deleteTree(dir);
             StepSize.Choice step = StepSize.choose(s, spec.initial().jacobian());
             RunConfig config = new RunConfig(s, spec.initial(), step, spec.backend(), spec.precision(), spec.threads(),
-                    spec.imbalanceLimit(), false, RunConfig.checkpointSteps(checkpointEvery, s, step), MonitorConfig.NONE);
+                    spec.imbalanceLimit(), false, RunConfig.checkpointSteps(checkpointEvery, s, step),
+                    MonitorConfig.NONE);
             run = RecordedRun.start(dir, false, config, engines, log);
         }
         log.flush();

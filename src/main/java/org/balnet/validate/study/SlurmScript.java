@@ -164,7 +164,9 @@ public final class SlurmScript {
         sb.append("# 143: the task wrote its checkpoint after SIGTERM. Run it again, unless it was cancelled.\n");
         sb.append("if [ \"$rc\" -eq 143 ]; then\n");
         sb.append("  case $(squeue -h -j \"$task\" -o '%T/%r') in\n");
-        sb.append("    RUNNING/*|*/TimeLimit) echo \"batch script: requeueing $task\" >&2; scontrol requeue \"$task\" ;;\n");
+        sb.append("    RUNNING/*|*/TimeLimit)\n");
+        sb.append("      echo \"batch script: requeueing $task\" >&2\n");
+        sb.append("      scontrol requeue \"$task\" ;;\n");
         sb.append("  esac\n");
         sb.append("fi\n");
         sb.append("exit \"$rc\"\n");

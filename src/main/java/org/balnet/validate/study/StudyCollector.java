@@ -44,7 +44,8 @@ public final class StudyCollector {
         List<Integer> rerun = new ArrayList<>();
         double taskSeconds = 0;
         for (Manifest.Shard s : m.shards()) {
-            Optional<ShardRecord> rec = ShardTask.readRecord(dir, s.task()).filter(r -> m.studyId().equals(r.studyId()));
+            Optional<ShardRecord> rec = ShardTask.readRecord(dir, s.task())
+                    .filter(r -> m.studyId().equals(r.studyId()));
             if (ShardTask.isComplete(dir, m, s)) {
                 taskSeconds += rec.map(ShardRecord::wallSeconds).orElse(0.0);
                 continue;
