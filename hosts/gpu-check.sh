@@ -126,6 +126,10 @@ for n in ${GPU_CHECK_SIZES:-1000000 10000000 100000000 1000000000}; do
   done
 done
 
+say "bench: the ptrs sampler at n = 1e8, fp64, against the table sampler (the default) above"
+run "$java" -Xmx8g -jar "$jar" bench --scenario mv-6.1 --backend opencl --host "$host" --n 100000000 \
+    --precision fp64 --sampler ptrs --steps 20 --repeats 3 --warmup 2
+
 say "bench: the Java engine on this host's CPUs, for scale"
 run "$java" -Xmx8g --add-modules jdk.incubator.vector -jar "$jar" bench --scenario mv-6.1 --backend cpu --n 10000000 --steps 5 --repeats 3 --warmup 1
 

@@ -1,5 +1,6 @@
 // Twin of src/main/java/org/balnet/rng/Philox4x32.java and CounterRng.java (counter layout and
-// uniform conversion: CounterRng's class comment).
+// uniform conversion: CounterRng's class comment; its stream numbers, RNG_STREAM_* and
+// rng_stream_*, are generated from CounterRng.openClDefines after this file).
 //
 // Philox4x32-10 (Salmon, Moraes, Dror and Shaw, SC'11; constants of Random123's philox.h) and a
 // counter-addressed stream of uniforms and normals. The double arithmetic needs cl_khr_fp64;
@@ -26,10 +27,6 @@
    generator's state in memory, which made a step 1.5x slower on the CPU; GPU compilers inline them
    anyway. */
 #define RNG_INLINE __attribute__((always_inline))
-
-#define RNG_STREAM_INITIAL_E 0
-#define RNG_STREAM_INITIAL_I 1
-#define rng_stream_poisson(target, source) (2 + 2 * (target) + (source))
 
 /* One Philox4x32-10 block: counter (c0..c3), key (k0, k1) -> out[0..3]. */
 RNG_INLINE void philox4x32_10(uint c0, uint c1, uint c2, uint c3, uint k0, uint k1, uint *out) {

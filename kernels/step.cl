@@ -1,14 +1,22 @@
-// One time step of both populations in one launch: twin of CpuEngine.stepChunk.
-// Needs philox.cl, poisson.cl, state.cl, the generated layout and reduce.cl before it.
+// One time step of both populations in one launch: twin of CpuEngine.stepChunk and, for the draws,
+// of PoissonStep.draw. Needs philox.cl, poisson.cl, the generated streams and table layout,
+// poisson_table.cl, state.cl, the generated plan layout and reduce.cl before it.
 //
 // For neuron j of population alpha: N_{alpha e}, N_{alpha i} ~ Poisson(lambda_{alpha e}),
-// Poisson(lambda_{alpha i}) from the streams of (step, j), then
+// Poisson(lambda_{alpha i}), then
 //     u <- a u + b (w_e (N_e - lambda_e) + w_i (N_i - lambda_i)) + delta
 // (Strang splitting; the common part lambda is in delta, computed once on the host in double), and
 // the partial sums of the new state around the centre c. Work-groups cover the neurons as in
 // init.cl. The plan (PLAN_* offsets, generated from OpenClEngine) holds per target population
-// a, b, delta, c and per source w and the Poisson constants prepared on the host
-// (PoissonSampler.Prepared.export), so every device samples with the same constants.
+// a, b, delta, c and per source the spike weight, the offset of its table in `tables` and the
+// constants of its Poisson law, all prepared on the host (PoissonTable.exportDoubles or
+// PoissonSampler.Prepared.export), so every device samples the host's law.
+//
+// The sampler is a build option: BALNET_SAMPLER_TABLE (one step block per neuron, both counts from
+// its two words through the host's tables, PoissonStep.draw) or BALNET_SAMPLER_PTRS (each count from
+// its pair's stream). With tables_in_local the work-group first copies its population's two tables
+// (bounds and guides) into table_cache, where the scattered lookups of the draws cost least on a GPU;
+// otherwise it reads them from global memory (the host decides per step from their size).
 
 #pragma OPENCL FP_CONTRACT OFF
 
@@ -17,6 +25,8 @@ void step_population(STATE_PARAMS,
                      const ulong n, const ulong tile, const ulong groups_per_population,
                      const ulong segment_length, const ulong seed, const ulong neuron_base,
                      const ulong step, __constant const double *restrict plan,
+                     __global const ulong *restrict tables, const uint tables_in_local,
+                     __local ulong *restrict table_cache,
                      __global double *restrict partials
 #ifdef BALNET_RECORD_COUNTS
                      , __global long *restrict counts
@@ -38,25 +48,75 @@ void step_population(STATE_PARAMS,
     const double centre = target[PLAN_CENTRE];
     const double weight_e = target[PLAN_SOURCE_E + PLAN_WEIGHT];
     const double weight_i = target[PLAN_SOURCE_I + PLAN_WEIGHT];
-    const poisson_prepared sampler_e = poisson_prepared_load(target + PLAN_SOURCE_E + PLAN_POISSON);
-    const poisson_prepared sampler_i = poisson_prepared_load(target + PLAN_SOURCE_I + PLAN_POISSON);
-    const uint stream_e = rng_stream_poisson(pop, 0);
-    const uint stream_i = rng_stream_poisson(pop, 1);
+    const uint stream_e = rng_stream_pair(pop, 0);
+    const uint stream_i = rng_stream_pair(pop, 1);
+#ifdef BALNET_SAMPLER_TABLE
+    __global const ulong *table_e = tables + (ulong) target[PLAN_SOURCE_E + PLAN_TABLE];
+    __global const ulong *table_i = tables + (ulong) target[PLAN_SOURCE_I + PLAN_TABLE];
+    poisson_table law_e;
+    poisson_table law_i;
+    poisson_table_load(&law_e, table_e, target + PLAN_SOURCE_E + PLAN_POISSON);
+    poisson_table_load(&law_i, table_i, target + PLAN_SOURCE_I + PLAN_POISSON);
+    const double lambda_e = law_e.lambda;
+    const double lambda_i = law_i.lambda;
+    __global const ulong *bounds_e = table_e + POISSON_TABLE_HEADER_LONGS;
+    __global const ulong *bounds_i = table_i + POISSON_TABLE_HEADER_LONGS;
+    __global const uint *guide_e = (__global const uint *) (bounds_e + law_e.cells - 1);
+    __global const uint *guide_i = (__global const uint *) (bounds_i + law_i.cells - 1);
+    const ulong body_e = poisson_table_body_longs(&law_e);
+    const ulong body_i = poisson_table_body_longs(&law_i);
+    __local const ulong *cached_bounds_e = table_cache;
+    __local const ulong *cached_bounds_i = table_cache + body_e;
+    __local const uint *cached_guide_e = (__local const uint *) (cached_bounds_e + law_e.cells - 1);
+    __local const uint *cached_guide_i = (__local const uint *) (cached_bounds_i + law_i.cells - 1);
+    if (tables_in_local) {
+        for (ulong w = get_local_id(0); w < body_e; w += BALNET_WORK_GROUP_SIZE) {
+            table_cache[w] = bounds_e[w];
+        }
+        for (ulong w = get_local_id(0); w < body_i; w += BALNET_WORK_GROUP_SIZE) {
+            table_cache[body_e + w] = bounds_i[w];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const uint stream_step = rng_stream_step(pop);
+#else
+    const poisson_prepared law_e = poisson_prepared_load(target + PLAN_SOURCE_E + PLAN_POISSON);
+    const poisson_prepared law_i = poisson_prepared_load(target + PLAN_SOURCE_I + PLAN_POISSON);
+    const double lambda_e = law_e.lambda;
+    const double lambda_i = law_i.lambda;
+#endif
 
     counter_rng rng;
     rng_init(&rng, seed);
     population_sums s = sums_zero();
     for (ulong j = first + get_local_id(0); j < end; j += BALNET_WORK_GROUP_SIZE) {
-        rng_seek(&rng, step, neuron_base + j, stream_e);
-        const long count_e = poisson_sample_prepared(&sampler_e, &rng);
-        rng_seek(&rng, step, neuron_base + j, stream_i);
-        const long count_i = poisson_sample_prepared(&sampler_i, &rng);
+        const ulong neuron = neuron_base + j;
+#ifdef BALNET_SAMPLER_TABLE
+        rng_seek(&rng, step, neuron, stream_step);
+        const ulong word_e = rng_word(&rng);
+        const ulong word_i = rng_word(&rng);
+        uint cell_e;
+        uint cell_i;
+        if (tables_in_local) {
+            cell_e = poisson_table_cell_local(cached_bounds_e, cached_guide_e, &law_e, word_e);
+            cell_i = poisson_table_cell_local(cached_bounds_i, cached_guide_i, &law_i, word_i);
+        } else {
+            cell_e = poisson_table_cell_global(bounds_e, guide_e, &law_e, word_e);
+            cell_i = poisson_table_cell_global(bounds_i, guide_i, &law_i, word_i);
+        }
+        const long count_e = poisson_table_count(&law_e, cell_e, &rng, step, neuron, stream_e);
+        const long count_i = poisson_table_count(&law_i, cell_i, &rng, step, neuron, stream_i);
+#else
+        rng_seek(&rng, step, neuron, stream_e);
+        const long count_e = poisson_sample_prepared(&law_e, &rng);
+        rng_seek(&rng, step, neuron, stream_i);
+        const long count_i = poisson_sample_prepared(&law_i, &rng);
+#endif
 #ifdef BALNET_RECORD_COUNTS
         counts[2 * ((ulong) pop * n + j)] = count_e;
         counts[2 * ((ulong) pop * n + j) + 1] = count_i;
 #endif
-        const double jump = weight_e * ((double) count_e - sampler_e.lambda)
-                + weight_i * ((double) count_i - sampler_i.lambda);
+        const double jump = weight_e * ((double) count_e - lambda_e) + weight_i * ((double) count_i - lambda_i);
         const size_t k = j - base;
         double u = a * (double) state[k] + b * jump + delta;
         u = state_store(state, k, u);

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
         header = "Time the simulation step and print its throughput as one JSON line.",
         description = {"Runs S steps after a warm-up, repeated, and prints one JSON line with backend, device, n, "
                 + "precision, steps, repeats, seconds per step and neuron_steps_per_s (2n * steps / seconds, median "
-                + "of the repeats)."})
+                + "of the repeats); with --backend exact a step is one record interval and the line adds "
+                + "spikes_per_s."})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     RunOptions options;

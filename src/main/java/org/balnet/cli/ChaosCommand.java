@@ -7,8 +7,8 @@ import org.balnet.io.Versions;
 import org.balnet.limit.LimitFailure;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
+import org.balnet.sim.Backends;
 import org.balnet.sim.InitialPoint;
-import org.balnet.sim.StepSize;
 import org.balnet.validate.ChaosReport;
 import org.balnet.validate.ChaosStudy;
 import org.balnet.validate.Check;
@@ -130,9 +130,9 @@ public final class ChaosCommand implements Callable<Integer> {
         }
         InitialPoint initial = InitialPoint.resolve(s);
         for (long size : n) {
-            StepSize.choose(s.withN(size), initial.jacobian());
+            Backends.step(engine.backend(), s.withN(size), initial.jacobian());
         }
         return new ChaosStudy.Config(s, n, replicas, neurons, s.run().seed(), engine.backend(), engine.precision(),
-                engine.deviceRequest(), engine.threads(), from, alpha, imbalance.imbalanceLimit());
+                engine.sampler(), engine.deviceRequest(), engine.threads(), from, alpha, imbalance.imbalanceLimit());
     }
 }

@@ -50,8 +50,9 @@ public final class DevicesCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "    type %s, %d compute units, global memory %s, largest allocation %s, "
                             + "local memory %s, max work-group %d%n", d.type().key, d.computeUnits(),
                     gib(d.globalMemory()), gib(d.maxAllocation()), kib(d.localMemory()), d.maxWorkGroupSize());
-            out.printf(Locale.ROOT, "    fp64: %s; available: %s%s%n", d.fp64() ? "yes" : "no",
-                    d.available() ? "yes" : "no", d.fp64() ? "" : " (balnet needs fp64 for its sampler: not usable)");
+            out.printf(Locale.ROOT, "    fp64: %s; available: %s%s%s%n", d.fp64() ? "yes" : "no",
+                    d.available() ? "yes" : "no", d.fp64() ? "" : " (balnet needs fp64 for its sampler: not usable)",
+                    d.simulator() ? "; a simulator (kernel checking, slow): used only when --device names it" : "");
         }
         try {
             DeviceInfo chosen = OpenClDevices.select(devices, profile, request.selector(), request.selectorSource());

@@ -5,6 +5,7 @@ import org.balnet.io.Versions;
 import org.balnet.limit.LimitFailure;
 import org.balnet.model.InputError;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Precision;
 import org.balnet.validate.Check;
 import org.balnet.validate.Reproduction;
@@ -70,13 +71,14 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         String backend = engine.backend();
         Precision precision = engine.precision();
+        Sampler sampler = engine.sampler();
         int k = engine.threads();
         OutputDirectory.prepare(out, force);
         stdout.printf(Locale.ROOT, "reproducing Section 6 (mv-6.1, mv-6.2) at n = %d, %d replicas each%n", n, replicas);
         stdout.flush();
         Reproduction.Result result;
         try {
-            result = Reproduction.run(new Reproduction.Config(n, replicas, seed, backend, precision,
+            result = Reproduction.run(new Reproduction.Config(n, replicas, seed, backend, precision, sampler,
                     engine.deviceRequest(), k, Validation.DEFAULT_ALPHA), stderr);
         } catch (LimitFailure e) {
             throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);

@@ -1,6 +1,9 @@
 package org.balnet.cli;
 
+import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
+import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
@@ -34,19 +37,39 @@ public final class RunOptions {
 
     /** The resolved run. */
     public record Resolved(Scenario scenario, InitialPoint initial, StepSize.Choice step, Precision precision,
-                           int threads, double imbalanceLimit) {
+                           Sampler sampler, int threads, double imbalanceLimit) {
     }
 
     /** The scenario with every override applied, its initial point and step; exit 2 for any bad value. */
     public Resolved resolve() {
         Scenario s = scenario.load(n);
-        engine.backend();
+        String backend = engine.backend();
+        checkEventDriven(backend, scenario.dt, scenario.scheme);
         Precision p = engine.precision();
+        Sampler sm = engine.sampler();
         int k = engine.threads();
         double limit = imbalance.imbalanceLimit();
         InitialPoint init = InitialPoint.resolve(s);
-        StepSize.Choice step = StepSize.choose(s, init.jacobian());
-        return new Resolved(s, init, step, p, k, limit);
+        StepSize.Choice step = Backends.step(backend, s, init.jacobian());
+        return new Resolved(s, init, step, p, sm, k, limit);
+    }
+
+    /**
+     * Exit 2 for {@code --dt} or {@code --scheme} with the exact backend: it has no time step and no
+     * common-mode scheme, and an option that changes nothing must not look as if it did.
+     */
+    static void checkEventDriven(String backend, String dt, String scheme) {
+        if (!Backends.isEventDriven(backend)) {
+            return;
+        }
+        if (dt != null) {
+            throw InputError.CONFLICT.exception("--dt", "--dt = " + dt + " has no meaning with --backend exact: it "
+                    + "simulates the network in continuous time, spike by spike, with no time step; drop --dt");
+        }
+        if (scheme != null) {
+            throw InputError.CONFLICT.exception("--scheme", "--scheme = " + scheme + " has no meaning with --backend "
+                    + "exact: it has no time step, hence no common-mode scheme; drop --scheme");
+        }
     }
 
     /**
@@ -56,6 +79,7 @@ public final class RunOptions {
      * @throws CommandFailure (exit 1) when OpenCL was asked for and cannot run
      */
     public Engine createEngine(Resolved r, PrintWriter log) {
-        return engine.create(engine.backend, r.scenario(), r.precision(), r.threads(), r.step().h(), log);
+        return engine.create(engine.backend, r.scenario(), r.precision(), r.sampler(), r.threads(), r.step().h(),
+                log);
     }
 }

@@ -5,6 +5,7 @@ import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Observables;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Precision;
 import org.balnet.sim.RunStatus;
 import org.balnet.sim.StepSize;
@@ -107,7 +108,8 @@ public final class SimulateCommand implements Callable<Integer> {
         RunOptions.Resolved r = options.resolve();
         long every = RunConfig.checkpointSteps(checkpointEvery, r.scenario(), r.step());
         RunConfig config = new RunConfig(r.scenario(), r.initial(), r.step(), options.engine.backend, r.precision(),
-                r.threads(), r.imbalanceLimit(), options.keepGoing, every, monitors.resolve(r.scenario(), r.step()));
+                r.sampler(), r.threads(), r.imbalanceLimit(), options.keepGoing, every,
+                monitors.resolve(r.scenario(), r.step()));
         return RecordedRun.start(out, force, config, engines(stderr), stderr);
     }
 
@@ -123,9 +125,11 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         Precision askedPrecision = parsed.hasMatchedOption("--precision") ? options.engine.precision() : null;
         String askedBackend = parsed.hasMatchedOption("--backend") ? options.engine.backend() : null;
+        Sampler askedSampler = options.engine.sampler.given()
+                ? Sampler.fromKey(options.engine.sampler.sampler, "--sampler") : null;
         Double limit = parsed.hasMatchedOption("--imbalance-limit") ? options.imbalance.imbalanceLimit() : null;
-        Resume request = new Resume(options.scenario.tEnd, askedPrecision, askedBackend, options.engine.threads(),
-                limit, checkpointEvery, options.keepGoing);
+        Resume request = new Resume(options.scenario.tEnd, askedPrecision, askedBackend, askedSampler,
+                options.engine.threads(), limit, checkpointEvery, options.keepGoing);
         RecordedRun run = RecordedRun.resume(resume, request, engines(stderr), stderr);
         for (String s : run.skipped()) {
             stderr.println("balnet: warning: skipped " + s);
@@ -136,8 +140,8 @@ public final class SimulateCommand implements Callable<Integer> {
 
     /** The engines of --backend (or a checkpoint's), on the device of --device and --host. */
     private EngineFactory engines(PrintWriter log) {
-        return (backend, scenario, precision, threads, h) ->
-                options.engine.create(backend, scenario, precision, threads, h, log);
+        return (backend, scenario, precision, sampler, threads, h) ->
+                options.engine.create(backend, scenario, precision, sampler, threads, h, log);
     }
 
     private static void announce(RecordedRun run, PrintWriter stdout, PrintWriter stderr) {
@@ -146,17 +150,20 @@ public final class SimulateCommand implements Callable<Integer> {
         Engine engine = run.engine();
         long finalStep = step.totalSteps();
         Optional<Path> from = run.resumedFrom();
+        // The exact backend has no step: its driver steps are record intervals.
+        String stepping = engine.eventDriven() ? "in continuous time (no time step)"
+                : String.format(Locale.ROOT, "%s, %s, h = %s", engine.precision().key, scenario.run().scheme().key,
+                step.h());
+        String steps = engine.eventDriven() ? "record intervals" : "steps";
         if (from.isEmpty()) {
-            stdout.printf(Locale.ROOT, "simulating %s: n = %d per population, %s, %s, h = %s, %d steps to t = %s, "
-                            + "backend %s (%s)%n", scenario.name(), scenario.n(), engine.precision().key,
-                    scenario.run().scheme().key, step.h(), finalStep, scenario.run().tEnd(), engine.backend(),
+            stdout.printf(Locale.ROOT, "simulating %s: n = %d per population, %s, %d %s to t = %s, backend %s (%s)%n",
+                    scenario.name(), scenario.n(), stepping, finalStep, steps, scenario.run().tEnd(), engine.backend(),
                     engine.device());
         } else {
-            stdout.printf(Locale.ROOT, "resuming %s from %s at t = %s (step %d): n = %d per population, %s, %s, "
-                            + "h = %s, %d steps to t = %s, backend %s (%s)%n", scenario.name(), from.get(),
-                    Json.number(run.startTime()), run.startStep(), scenario.n(), engine.precision().key,
-                    scenario.run().scheme().key, step.h(), finalStep - run.startStep(), scenario.run().tEnd(),
-                    engine.backend(), engine.device());
+            stdout.printf(Locale.ROOT, "resuming %s from %s at t = %s (step %d): n = %d per population, %s, %d %s to "
+                            + "t = %s, backend %s (%s)%n", scenario.name(), from.get(), Json.number(run.startTime()),
+                    run.startStep(), scenario.n(), stepping, finalStep - run.startStep(), steps,
+                    scenario.run().tEnd(), engine.backend(), engine.device());
         }
         stdout.flush();
     }

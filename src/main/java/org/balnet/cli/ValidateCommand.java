@@ -9,10 +9,16 @@ import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.model.WholeNumbers;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.StepSize;
+import org.balnet.model.Scheme;
+import org.balnet.sim.Backends;
+import org.balnet.sim.exact.ExactEngine;
 import org.balnet.validate.Check;
+import org.balnet.validate.TimeStepReport;
+import org.balnet.validate.TimeStepStudy;
 import org.balnet.validate.Validation;
 import org.balnet.validate.ValidationReport;
 import org.balnet.sim.checkpoint.CheckpointException;
@@ -55,6 +61,11 @@ import java.util.concurrent.Callable;
                 + "the KS and W1 distances of the states to a Gaussian (Lemma 5.2).",
                 "Writes DIR/convergence.csv, runs.csv, gaussianity.csv, summary.json (\"slope\", \"slope_ci\", ...), "
                         + "report.md and figures (PNG and SVG).",
+                "With --dt-study H1,H2,...: the time step's bias instead, against the exact backend (continuous time): "
+                        + "per n, scheme and h the sup over [--from, T] of the distance between replica means, its "
+                        + "noise floor, the fitted order p and constant C of C h^p with intervals, and which h keeps "
+                        + "the bias below --share of the finite-n error; writes dt-study.csv, dt-runs.csv, "
+                        + "dt-difference.csv, summary.json (\"dt_order\"), report.md and figures.",
                 "A study as shards (an n and a range of replicas each): --plan slurm --out DIR writes "
                         + "DIR/manifest.json and DIR/study.sbatch (sbatch it; each array task runs validate --task I "
                         + "DIR), then validate --collect DIR writes the files above into DIR; --plan local --workers K "
@@ -75,17 +86,31 @@ public final class ValidateCommand implements Callable<Integer> {
     ScenarioOptions scenario;
 
     @Option(names = "--n", paramLabel = "N1,N2,...",
-            description = "Neurons per population, at least two different values, e.g. 1e3,1e4,1e5 (required, but "
-                    + "with --task and --collect).")
+            description = "Neurons per population, at least two different values, e.g. 1e3,1e4,1e5 (one is enough "
+                    + "with --dt-study; required, but with --task and --collect).")
     String sizes;
 
-    @Option(names = "--replicas", paramLabel = "R", defaultValue = "4",
-            description = "Runs per n, each with its own seed (default: ${DEFAULT-VALUE}).")
-    int replicas;
+    @Option(names = "--replicas", paramLabel = "R",
+            description = "Runs per n, each with its own seed (default: " + DEFAULT_REPLICAS + "; with --dt-study, "
+                    + "runs of the exact backend and of each scheme and step, paired by initial state, default "
+                    + DEFAULT_STUDY_REPLICAS + ").")
+    Integer replicas;
+
+    @Option(names = "--dt-study", paramLabel = "H1,H2,...",
+            description = "Measure the time step's bias at these steps against the exact backend instead of the "
+                    + "convergence in n (--n may then be a single size; --scheme restricts it to one scheme, --backend "
+                    + "is the tau-leaped backend, default cpu). See validation/README.md, \"The time step's bias\".")
+    String dtStudy;
+
+    @Option(names = "--share", paramLabel = "S",
+            description = "With --dt-study: report which steps keep the bias below this share of the finite-n error "
+                    + "(default: " + TimeStepStudy.DEFAULT_SHARE + ").")
+    Double share;
 
     @Option(names = "--from", paramLabel = "T0",
-            description = "Start of the error window [T0, T] (default: 1; 0 gives Theorem 4.1's sup over all t <= T). "
-                    + "See validation/README.md: at t < 1 the limit's means move fast and the finite network lags them.")
+            description = "Start of the error window [T0, T] (default: 1, with --dt-study 0; 0 gives Theorem 4.1's sup "
+                    + "over all t <= T). See validation/README.md: at t < 1 the limit's means move fast and the finite "
+                    + "network lags them.")
     Double from;
 
     @Option(names = "--gauss-times", paramLabel = "T1,T2,...",
@@ -155,8 +180,16 @@ public final class ValidateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    static final int DEFAULT_REPLICAS = 4;
+    static final int DEFAULT_STUDY_REPLICAS = 32;
+
     @Override
     public Integer call() {
+        if (dtStudy != null && (task != null || taskDir != null || collect != null || plan != null)) {
+            String option = plan != null ? "--plan" : collect != null ? "--collect" : "--task";
+            throw InputError.CONFLICT.exception(option, option + " splits a convergence study into shards; "
+                    + "--dt-study runs here only: drop " + option);
+        }
         if (task != null || taskDir != null) {
             return task();
         }
@@ -174,6 +207,9 @@ public final class ValidateCommand implements Callable<Integer> {
         }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        if (dtStudy != null) {
+            return timeStepStudy(stdout, stderr);
+        }
         Validation.Config config = config();
         OutputDirectory.prepare(out, force);
         announce(config, stdout);
@@ -362,24 +398,98 @@ public final class ValidateCommand implements Callable<Integer> {
                 + " replica" + (first.count() > 1 ? "s" : "") + " per shard";
     }
 
-    /** Every option checked (exit 2 naming the option), the scenario loaded with its overrides. */
-    Validation.Config config() {
-        if (sizes == null) {
-            throw InputError.MISSING_KEY.exception("--n", "--n", "the sizes to study, e.g. --n 1e3,1e4,1e5");
+    private int timeStepStudy(PrintWriter stdout, PrintWriter stderr) {
+        TimeStepStudy.Config config = studyConfig();
+        OutputDirectory.prepare(out, force);
+        stdout.printf(Locale.ROOT, "validate --dt-study %s: n = %s, h = %s, %s; %d paired replicas per step and of "
+                        + "exact; T = %s, window [%s, %s]%n", config.scenario().name(), Arrays.toString(config.sizes()),
+                Arrays.toString(config.steps()), config.schemes(), config.replicas(),
+                Json.number(config.tEnd()), Json.number(config.from()), Json.number(config.tEnd()));
+        stdout.flush();
+        TimeStepStudy.Result result;
+        try {
+            result = TimeStepStudy.run(config, stderr);
+        } catch (LimitFailure e) {
+            throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
-        if (out == null) {
-            throw InputError.MISSING_KEY.exception("--out", "--out", "the output directory");
+        TimeStepReport.write(result, out, commandLine(spec), Versions.current());
+        for (TimeStepStudy.SizeResult s : result.sizes()) {
+            for (TimeStepStudy.StepResult st : s.steps()) {
+                if (st.ran()) {
+                    stdout.printf(Locale.ROOT, "n = %d, %s, h = %s: bias %.4g (noise floor %.2g), %.1f%% of the "
+                                    + "finite-n error %.4g%n", s.n(), st.scheme().key, Json.number(st.h()),
+                            st.window()[2].value(), st.window()[2].noise(),
+                            100 * st.window()[2].value() / s.limitError().mean(), s.limitError().mean());
+                }
+            }
+            for (TimeStepStudy.Advice a : s.advice()) {
+                stdout.println(a.text());
+            }
         }
-        long[] n = parseSizes("--n", sizes);
-        if (replicas < 1) {
-            throw InputError.outOfRange("--replicas", replicas, ">= 1");
+        for (Check c : result.checks()) {
+            stdout.printf(Locale.ROOT, "%s  %s: %s%n", c.verdict(), c.name(), c.measured());
         }
-        if (!(alpha > 0 && alpha < 1)) {
-            throw InputError.outOfRange("--alpha", alpha, "in (0, 1)");
+        stdout.printf(Locale.ROOT, "wrote %s (%.1f s)%n", out.resolve(TimeStepReport.REPORT_MD), result.wallSeconds());
+        stdout.flush();
+        if (!result.passed()) {
+            throw new CommandFailure(String.format(Locale.ROOT, "%d of %d time-step checks failed; see %s",
+                    result.failedChecks(), result.checks().size(), out.resolve(TimeStepReport.REPORT_MD)));
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** The options of --dt-study, checked (exit 2 naming the option). */
+    TimeStepStudy.Config studyConfig() {
+        requireSizesAndOut();
+        picocli.CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        for (String option : new String[]{"--dt", "--gauss-times", "--alpha"}) {
+            if (parsed.hasMatchedOption(option)) {
+                throw InputError.CONFLICT.exception(option, option + " has no role in --dt-study, which sets the "
+                        + "steps itself and takes no histograms; drop " + option);
+            }
+        }
+        long[] n = parseSizes("--n", sizes, 1);
+        double[] steps = parseSteps("--dt-study", dtStudy);
+        int r = replicas != null ? replicas : DEFAULT_STUDY_REPLICAS;
+        if (r < 2) {
+            throw InputError.outOfRange("--replicas", r, ">= 2 (the noise floor needs a replica spread)");
+        }
+        double sh = share != null ? share : TimeStepStudy.DEFAULT_SHARE;
+        if (!(sh > 0 && sh <= 1)) {
+            throw InputError.outOfRange("--share", sh, "in (0, 1]");
+        }
+        String tauLeaped = parsed.hasMatchedOption("--backend") ? engine.backend() : "cpu";
+        if (Backends.isEventDriven(tauLeaped)) {
+            throw InputError.CONFLICT.exception("--backend", "--backend exact is the reference of --dt-study; "
+                    + "--backend names the tau-leaped backend to measure (cpu, opencl, per-synapse)");
+        }
+        for (long size : n) {
+            if (size > ExactEngine.MAX_N) {
+                throw InputError.outOfRange("--n", size, "<= " + ExactEngine.MAX_N
+                        + " with --dt-study: the reference is the exact backend, whose cost grows like n^2");
+            }
         }
         Scenario s = scenario.load(null);
+        double every = TimeStepStudy.recordInterval(s.run().recordEvery(), steps, scenario.recordEvery != null);
+        List<Scheme> schemes = scenario.scheme != null ? List.of(s.run().scheme())
+                : List.of(Scheme.SEMI_IMPLICIT, Scheme.EXPLICIT);
+        Scenario.RunSettings rs = s.run();
+        s = s.withRun(new Scenario.RunSettings(rs.tEnd(), rs.dt(), every, rs.seed(), rs.scheme()));
         double t = s.run().tEnd();
-        double every = s.run().recordEvery();
+        // The step's lag lives where the means move fast, in the initial layer: the study's window is the
+        // whole run unless --from says otherwise.
+        double t0 = from == null ? 0 : window(t);
+        Precision p = engine.precision();
+        int k = engine.threads();
+        double limit = imbalance.imbalanceLimit();
+        InitialPoint.resolve(s);
+        return new TimeStepStudy.Config(s, n, steps, schemes, r, s.run().seed(), tauLeaped, p,
+                engine.sampler(tauLeaped), engine.deviceRequest(),
+                k, t0, sh, limit);
+    }
+
+    /** The start of the error window, checked against T (default {@link Validation#DEFAULT_FROM}). */
+    private double window(double t) {
         double t0;
         if (from == null) {
             t0 = Validation.DEFAULT_FROM;
@@ -397,20 +507,82 @@ public final class ValidateCommand implements Callable<Integer> {
                 throw InputError.outOfRange("--from", Json.number(t0), "in [0, T) with T = " + Json.number(t));
             }
         }
+        return t0;
+    }
+
+    /** Comma-separated steps, each a number &gt; 0, distinct; returned in descending order. */
+    static double[] parseSteps(String option, String text) {
+        List<Double> out = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            String p = part.trim();
+            double x;
+            try {
+                x = Double.parseDouble(p);
+            } catch (NumberFormatException e) {
+                throw InputError.WRONG_TYPE.exception(option, option, text,
+                        "a comma-separated list of time steps such as 0.02,0.01,0.005 ('" + p + "' is not a number)");
+            }
+            if (!(x > 0) || Double.isInfinite(x)) {
+                throw InputError.outOfRange(option, text, "time steps > 0 ('" + p + "' is not)");
+            }
+            out.add(x);
+        }
+        double[] h = out.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        if (Arrays.stream(h).distinct().count() != h.length) {
+            throw InputError.outOfRange(option, text, "different steps (one appears twice)");
+        }
+        double[] descending = new double[h.length];
+        for (int i = 0; i < h.length; i++) {
+            descending[i] = h[h.length - 1 - i];
+        }
+        return descending;
+    }
+
+    /** --n and --out, which a study needs unless it is a --task or --collect (exit 2). */
+    private void requireSizesAndOut() {
+        if (sizes == null) {
+            throw InputError.MISSING_KEY.exception("--n", "--n", "the sizes to study, e.g. --n 1e3,1e4,1e5");
+        }
+        if (out == null) {
+            throw InputError.MISSING_KEY.exception("--out", "--out", "the output directory");
+        }
+    }
+
+    /** Every option checked (exit 2 naming the option), the scenario loaded with its overrides. */
+    Validation.Config config() {
+        requireSizesAndOut();
+        if (share != null) {
+            throw InputError.CONFLICT.exception("--share", "--share belongs to --dt-study; add --dt-study H1,H2,... or "
+                    + "drop --share");
+        }
+        long[] n = parseSizes("--n", sizes);
+        int replicas = this.replicas != null ? this.replicas : DEFAULT_REPLICAS;
+        if (replicas < 1) {
+            throw InputError.outOfRange("--replicas", replicas, ">= 1");
+        }
+        if (!(alpha > 0 && alpha < 1)) {
+            throw InputError.outOfRange("--alpha", alpha, "in (0, 1)");
+        }
+        Scenario s = scenario.load(null);
+        double t = s.run().tEnd();
+        double every = s.run().recordEvery();
+        double t0 = window(t);
         double[] times = gaussTimes == null ? new double[]{t} : parseTimes("--gauss-times", gaussTimes, t, every);
         String backend = engine.backend();
+        RunOptions.checkEventDriven(backend, scenario.dt, scenario.scheme);
         Precision p = engine.precision();
+        Sampler sm = engine.sampler();
         int k = engine.threads();
         double imbalanceLimit = imbalance.imbalanceLimit();
         // before anything is written: no balanced point, a step that does not divide the record interval, or
         // (explicit scheme) a step above the stability bound of the largest n is bad input, not a failed run
         InitialPoint initial = InitialPoint.resolve(s);
         for (long size : n) {
-            StepSize.Choice step = StepSize.choose(s.withN(size), initial.jacobian());
+            StepSize.Choice step = Backends.step(backend, s.withN(size), initial.jacobian());
             RunConfig.checkpointSteps(checkpointEvery, s, step);
         }
-        return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, engine.deviceRequest(), k, t0, times,
-                alpha, imbalanceLimit);
+        return new Validation.Config(s, n, replicas, s.run().seed(), backend, p, sm, engine.deviceRequest(), k, t0,
+                times, alpha, imbalanceLimit);
     }
 
     /**
@@ -419,6 +591,11 @@ public final class ValidateCommand implements Callable<Integer> {
      * at least two different ones; returned sorted.
      */
     static long[] parseSizes(String option, String text) {
+        return parseSizes(option, text, 2);
+    }
+
+    /** {@link #parseSizes(String, String)} with at least {@code least} different sizes. */
+    static long[] parseSizes(String option, String text, int least) {
         List<Long> out = new ArrayList<>();
         for (String part : text.split(",", -1)) {
             long x = WholeNumbers.parse(part, option);
@@ -429,7 +606,7 @@ public final class ValidateCommand implements Callable<Integer> {
         if (Arrays.stream(n).distinct().count() != n.length) {
             throw InputError.outOfRange(option, text, "different sizes (one appears twice)");
         }
-        if (n.length < 2) {
+        if (n.length < least) {
             throw InputError.outOfRange(option, text, "at least two different sizes, for a slope in n");
         }
         return n;

@@ -6,7 +6,7 @@ package org.balnet.rng;
  * same numbers. Not thread-safe: use one instance per thread, {@link #seek} it to each address.
  * Allocation-free after construction.
  *
- * <h2>Counter layout (the one place it is written down; {@code kernels/philox.cl} refers here)</h2>
+ * <h2>Counter layout, version {@value #LAYOUT_VERSION} (the one place it is written down; {@code kernels/philox.cl} refers here)</h2>
  * <ul>
  *   <li>key = the 64-bit seed: k0 = bits 0..31, k1 = bits 32..63;</li>
  *   <li>c0 = draw: the block index within one (step, neuron, stream), starting at 0 after
@@ -17,7 +17,20 @@ package org.balnet.rng;
  *   <li>c3 = neuron bits 32..55 | stream &lt;&lt; 24: neuron indices up to {@link #MAX_NEURON}
  *       (2^56 - 1), streams 0..255 ({@link #MAX_STREAM}).</li>
  * </ul>
- * Distinct addresses are distinct counters, hence independent blocks.
+ * Distinct addresses are distinct counters, hence independent blocks. The streams:
+ * <ul>
+ *   <li>0, 1: the standard normals of the initial condition of e and i (step 0);</li>
+ *   <li>{@link #streamStep}(α) = 2 + α: the step block of neuron j of target α. With the
+ *       {@link Sampler#TABLE table} sampler its two words are the draws of N_αe and N_αi
+ *       ({@link PoissonTable}): one Philox block per neuron and step;</li>
+ *   <li>{@link #streamPair}(α, β) = 4 + 2α + β: the pair's own sequence: {@link Sampler#PTRS ptrs}
+ *       takes all its uniforms for N_αβ from it; the table sampler only when a draw escapes to a
+ *       tail;</li>
+ *   <li>8 + 2α + β: the per-synapse reference engine, neuron word j n + k (synapse k &rarr; j).</li>
+ * </ul>
+ * Version 1 (balnet 0.1.0) drew N_αβ from stream 2 + 2α + β with PTRS: two blocks per neuron-step
+ * at least. A run's layout version is recorded in run.json and in its checkpoints, and a checkpoint
+ * of another layout is refused: it would continue with other numbers.
  *
  * <h2>Uniform conversion</h2>
  * Each block out[0..3] gives two unsigned 64-bit words, first x = out[1] &lt;&lt; 32 | out[0], then
@@ -41,6 +54,14 @@ public final class CounterRng {
     public static final int MAX_STREAM = 255;
     /** Largest step index the counter can hold (32 bits, unsigned). */
     public static final long MAX_STEP = (1L << 32) - 1;
+    /**
+     * Version of the counter layout: which stream and word each random number of a run comes from.
+     * Recorded in run.json and checkpoints; a change of it changes a run's numbers.
+     */
+    public static final int LAYOUT_VERSION = 2;
+    private static final int STREAM_STEP_BASE = 2;
+    private static final int STREAM_PAIR_BASE = 4;
+    private static final int STREAM_SYNAPSE_BASE = 8;
 
     /** 2^-52: the width of one cell of the uniform conversion. */
     private static final double UNIFORM_CELL = 0x1.0p-52;
@@ -62,14 +83,49 @@ public final class CounterRng {
     private int wordsUsed = WORDS_PER_BLOCK;
 
     /**
-     * Poisson-count stream of the pair (target, source), order αβ = target-source as everywhere.
+     * The stream of the step block of target population α (counter layout 2): its two words are the
+     * table sampler's draws of N_αe and N_αi, in that order.
+     *
+     * @param target population receiving the input: 0 = E, 1 = I
+     * @return 2 + target
+     */
+    public static int streamStep(int target) {
+        return STREAM_STEP_BASE + target;
+    }
+
+    /**
+     * The pair's own stream, order αβ = target-source as everywhere: every uniform of a PTRS draw of
+     * N_αβ, or the uniforms that complete a table draw that escaped to a tail.
      *
      * @param target population receiving the input: 0 = E, 1 = I
      * @param source population sending it: 0 = E, 1 = I
-     * @return 2 + 2 * target + source, one of 2..5
+     * @return 4 + 2 * target + source, one of 4..7
      */
-    public static int streamPoisson(int target, int source) {
-        return 2 + 2 * target + source;
+    public static int streamPair(int target, int source) {
+        return STREAM_PAIR_BASE + 2 * target + source;
+    }
+
+    /**
+     * The per-synapse reference engine's stream of the pair: the count of synapse k &rarr; j is drawn
+     * at neuron word j n + k.
+     *
+     * @return 8 + 2 * target + source, one of 8..11
+     */
+    public static int streamSynapse(int target, int source) {
+        return STREAM_SYNAPSE_BASE + 2 * target + source;
+    }
+
+    /**
+     * The layout's version and stream numbers as OpenCL {@code #define}s, generated into the kernel
+     * program after philox.cl, so that the kernels and this class cannot disagree.
+     */
+    public static String openClDefines() {
+        return "/* Generated from CounterRng: counter layout version " + LAYOUT_VERSION + ". */\n"
+                + "#define RNG_LAYOUT_VERSION " + LAYOUT_VERSION + "\n"
+                + "#define RNG_STREAM_INITIAL_E " + STREAM_INITIAL_E + "\n"
+                + "#define RNG_STREAM_INITIAL_I " + STREAM_INITIAL_I + "\n"
+                + "#define rng_stream_step(target) (" + STREAM_STEP_BASE + " + (target))\n"
+                + "#define rng_stream_pair(target, source) (" + STREAM_PAIR_BASE + " + 2 * (target) + (source))\n";
     }
 
     /**
@@ -115,6 +171,23 @@ public final class CounterRng {
         a.wordsUsed = 0;
         b.draw = 1;
         b.wordsUsed = 0;
+    }
+
+    /**
+     * The two words of the step blocks of neurons first .. first + count - 1 of target α (counter
+     * layout 2, {@link #streamStep}), computed together ({@link Philox4x32#blocks}): first[i] and
+     * second[i] are what {@link #seek}(step, first + i, streamStep(target)) and two {@link #nextWord}
+     * give. Does not move this generator.
+     *
+     * @throws IllegalArgumentException if the step or a neuron does not fit its counter field
+     */
+    public void stepWords(long step, long first, int target, int count, long[] firstWords, long[] secondWords) {
+        int stream = streamStep(target);
+        if (((step >>> 32) | ((first + count - 1) >>> 56) | (first >>> 56)) != 0 || count < 0) {
+            throw new IllegalArgumentException(outOfRange(step, Math.max(first, first + count - 1), stream));
+        }
+        Philox4x32.blocks(0, (int) step, (int) first, (int) (first >>> 32) | stream << STREAM_SHIFT, key0, key1,
+                count, firstWords, secondWords, 0);
     }
 
     private static String outOfRange(long step, long neuron, int stream) {

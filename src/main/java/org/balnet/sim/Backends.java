@@ -3,8 +3,10 @@ package org.balnet.sim;
 import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.cpu.CpuEngine;
 import org.balnet.sim.cpu.PerSynapseEngine;
+import org.balnet.sim.exact.ExactEngine;
 import org.balnet.sim.opencl.DeviceInfo;
 import org.balnet.sim.opencl.DeviceRequest;
 import org.balnet.sim.opencl.HostProfile;
@@ -18,12 +20,14 @@ import java.util.List;
 
 /**
  * Creates the engine a user asked for by name: {@code auto}, {@code cpu}, {@code opencl},
- * {@code per-synapse}. {@code auto} takes an OpenCL GPU if there is one, else an OpenCL CPU device
+ * {@code per-synapse}, {@code exact} (event-driven, no time step: {@link ExactEngine}). {@code auto} takes an OpenCL GPU if there is one, else an OpenCL CPU device
  * (PoCL) provided the JVM's signal handlers are protected ({@link SignalChaining}), else the Java
  * engine, and says which it took.
  */
 public final class Backends {
-    public static final List<String> NAMES = List.of("auto", "cpu", "opencl", "per-synapse");
+    public static final List<String> NAMES = List.of("auto", "cpu", "opencl", "per-synapse", "exact");
+    /** The event-driven backend's name. */
+    public static final String EXACT = "exact";
 
     private Backends() {
     }
@@ -36,11 +40,60 @@ public final class Backends {
         return name;
     }
 
-    /** {@link #create(String, Scenario, Precision, long, int, double, DeviceRequest, PrintWriter)} with the
-     *  default host profile and the device named by the environment, if any. */
-    public static Engine create(String name, Scenario scenario, Precision precision, long seed, int threads, double h,
-                                PrintWriter log) {
-        return create(name, scenario, precision, seed, threads, h, DeviceRequest.defaults(), log);
+    /** True for the backend that simulates in continuous time ({@link Engine#eventDriven()}): no time step, no scheme. */
+    public static boolean isEventDriven(String name) {
+        return EXACT.equals(name);
+    }
+
+    /**
+     * The driver's step for a backend: {@link StepSize#eventDriven} for {@code exact}, else
+     * {@link StepSize#choose}.
+     */
+    public static StepSize.Choice step(String name, Scenario scenario, double[][] jacobian) {
+        return isEventDriven(name) ? StepSize.eventDriven(scenario) : StepSize.choose(scenario, jacobian);
+    }
+
+    /** {@link #create(String, Scenario, Precision, long, Sampler, int, double, DeviceRequest, PrintWriter)} with
+     *  the default host profile and the device named by the environment, if any. */
+    public static Engine create(String name, Scenario scenario, Precision precision, long seed, Sampler sampler,
+                                int threads, double h, PrintWriter log) {
+        return create(name, scenario, precision, seed, sampler, threads, h, DeviceRequest.defaults(), log);
+    }
+
+    /**
+     * The sampler a backend draws with when the user names none: {@link Sampler#DEFAULT}; the per-synapse
+     * reference draws every synapse's count with {@link Sampler#PTRS}, and the exact backend draws no
+     * counts at all ({@link Sampler#NONE}).
+     */
+    public static Sampler defaultSampler(String name) {
+        if (isEventDriven(name)) {
+            return Sampler.NONE;
+        }
+        return "per-synapse".equals(name) ? Sampler.PTRS : Sampler.DEFAULT;
+    }
+
+    /**
+     * Checks a sampler against the backend (exit 2: the per-synapse reference has no table sampler, its
+     * means differ from synapse to synapse; the exact backend draws no spike counts, so a sampler named
+     * for it would change nothing; a tau-leaped backend needs one).
+     */
+    public static Sampler checkSampler(String name, Sampler sampler) {
+        if (isEventDriven(name)) {
+            if (sampler != Sampler.NONE) {
+                throw InputError.CONFLICT.exception("--sampler", "--sampler " + sampler.key + " has no meaning with "
+                        + "--backend exact: it simulates spike by spike and draws no Poisson counts; drop --sampler");
+            }
+            return sampler;
+        }
+        if (sampler == Sampler.NONE) {
+            throw new IllegalArgumentException("backend " + name + " draws spike counts: it needs a sampler");
+        }
+        if ("per-synapse".equals(name) && sampler != Sampler.PTRS) {
+            throw InputError.CONFLICT.exception("--sampler", "--sampler " + sampler.key + " cannot be used with "
+                    + "--backend per-synapse: it draws one count per synapse, each with its own mean, so there is "
+                    + "no shared lambda to tabulate; use --sampler ptrs or drop --sampler");
+        }
+        return sampler;
     }
 
     /**
@@ -48,32 +101,40 @@ public final class Backends {
      * @param scenario  the network
      * @param precision state precision
      * @param seed      RNG key
+     * @param sampler   how the spike counts are drawn ({@link #checkSampler}ed against the backend)
      * @param threads   CPU threads
-     * @param h         time step (the per-synapse engine needs it)
+     * @param h         time step (the per-synapse engine needs it; for exact, the record interval)
      * @param request   OpenCL device and host profile (for {@code opencl} and {@code auto})
      * @param log       where the choice made by {@code auto} is reported
      * @throws OpenClFailure for {@code opencl} when no device can run it (auto falls back to the CPU instead)
      */
-    public static Engine create(String name, Scenario scenario, Precision precision, long seed, int threads, double h,
-                                DeviceRequest request, PrintWriter log) {
-        switch (check(name)) {
+    public static Engine create(String name, Scenario scenario, Precision precision, long seed, Sampler sampler,
+                                int threads, double h, DeviceRequest request, PrintWriter log) {
+        checkSampler(check(name), sampler);
+        switch (name) {
             case "per-synapse":
                 if (precision != Precision.FP64) {
                     throw InputError.CONFLICT.exception("--precision",
                             "--backend per-synapse runs in fp64 only; drop --precision fp32");
                 }
                 return new PerSynapseEngine(scenario, seed, threads, h);
+            case EXACT:
+                if (precision != Precision.FP64) {
+                    throw InputError.CONFLICT.exception("--precision",
+                            "--backend exact runs in fp64 only; drop --precision fp32");
+                }
+                return new ExactEngine(scenario, seed, h);
             case "opencl": {
                 List<DeviceInfo> devices = OpenClDevices.list();
                 warnIfUnprotected(devices, log);
                 DeviceInfo device = OpenClDevices.select(devices, request.profile(), request.selector(),
                         request.selectorSource());
-                return new OpenClEngine(scenario, precision, seed, device, request.profile());
+                return new OpenClEngine(scenario, precision, seed, sampler, device, request.profile());
             }
             case "auto":
-                return auto(scenario, precision, seed, threads, request, log);
+                return auto(scenario, precision, seed, sampler, threads, request, log);
             default:
-                return new CpuEngine(scenario, precision, seed, threads);
+                return new CpuEngine(scenario, precision, seed, threads, sampler);
         }
     }
 
@@ -82,8 +143,8 @@ public final class Backends {
      * way. A {@code --device} that names no device is still bad input; a device short of memory, a
      * missing platform or a failed build are reasons to fall back.
      */
-    private static Engine auto(Scenario scenario, Precision precision, long seed, int threads, DeviceRequest request,
-                               PrintWriter log) {
+    private static Engine auto(Scenario scenario, Precision precision, long seed, Sampler sampler, int threads,
+                               DeviceRequest request, PrintWriter log) {
         String why;
         boolean explicit = request.selector() != null;
         // Without an explicit device, platforms whose listing alone would take the JVM's signal handlers
@@ -102,7 +163,7 @@ public final class Backends {
                 why = device.label() + " is a CPU device, whose in-process compiler can replace the JVM's signal "
                         + "handlers and crash it; to allow it, " + SignalChaining.advice();
             } else {
-                OpenClEngine e = new OpenClEngine(scenario, precision, seed, device, request.profile());
+                OpenClEngine e = new OpenClEngine(scenario, precision, seed, sampler, device, request.profile());
                 log.println("backend: auto chose opencl on " + e.device());
                 log.flush();
                 return e;
@@ -121,7 +182,7 @@ public final class Backends {
         }
         log.println("backend: auto chose cpu (" + threads + " threads); warning: OpenCL not used: " + why);
         log.flush();
-        return new CpuEngine(scenario, precision, seed, threads);
+        return new CpuEngine(scenario, precision, seed, threads, sampler);
     }
 
     private static void warnIfUnprotected(List<DeviceInfo> listed, PrintWriter log) {

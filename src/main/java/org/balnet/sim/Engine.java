@@ -1,6 +1,7 @@
 package org.balnet.sim;
 
 import org.balnet.model.Population;
+import org.balnet.rng.Sampler;
 
 /**
  * A backend that holds the 2n neuron states and performs the per-neuron work of a step: draw the
@@ -13,17 +14,42 @@ import org.balnet.model.Population;
  * that the comparison of the two isolates exactly that draw.
  *
  * <p>Random numbers come from the counter-based generator with the layout of
- * {@link org.balnet.rng.CounterRng}, so every backend draws the same numbers for the same
+ * {@link org.balnet.rng.CounterRng}, so every tau-leaped backend draws the same numbers for the same
  * (seed, step, neuron, stream).
+ *
+ * <p>One backend is not tau-leaped: {@code exact} ({@link org.balnet.sim.exact.ExactEngine}) simulates the
+ * continuous-time network event by event and has no time step ({@link #eventDriven()}). For it a step is
+ * one record interval, of which it uses only the plan's step number and centre; its random numbers have
+ * their own layout ({@code EventRng}).
  */
 public interface Engine extends AutoCloseable {
-    /** Short backend name for output: "cpu", "opencl", "per-synapse". */
+    /** Short backend name for output: "cpu", "opencl", "per-synapse", "exact". */
     String backend();
+
+    /**
+     * True for a backend that simulates the continuous-time dynamics exactly over each step, with no time
+     * step of its own: it takes from the {@link StepPlan} only the step number and the centre of the sums,
+     * and the common-mode scheme does not apply to it.
+     */
+    default boolean eventDriven() {
+        return false;
+    }
+
+    /**
+     * Work counters of the run so far, for run.json and bench (the exact backend's candidates and
+     * spikes); empty for the tau-leaped backends, whose work is 2n per step.
+     */
+    default java.util.Map<String, Object> counters() {
+        return java.util.Map.of();
+    }
 
     /** The device or thread configuration, in words. */
     String device();
 
     Precision precision();
+
+    /** How the engine draws the spike counts (recorded with every run and checkpoint). */
+    Sampler sampler();
 
     /** Neurons per population. */
     long n();
@@ -38,7 +64,10 @@ public interface Engine extends AutoCloseable {
      */
     PopulationSums[] initialize(double[] mean, double[] variance);
 
-    /** Performs one step as {@link StepPlan} describes and returns the sums of the new state. */
+    /**
+     * Performs one step as {@link StepPlan} describes (an event-driven backend: simulates the step's
+     * interval) and returns the sums of the new state.
+     */
     PopulationSums[] step(StepPlan plan);
 
     /**

@@ -67,7 +67,14 @@ public final class Simulation implements AutoCloseable {
     /** Advances one step and returns the new observables. */
     public Observables step() {
         long k = observables.step();
-        commonMode.plan(observables, k, plan);
+        if (engine.eventDriven()) {
+            // No scheme: the engine simulates the interval exactly; the current means centre the sums.
+            plan.step = k;
+            plan.centre[0] = observables.mean()[0];
+            plan.centre[1] = observables.mean()[1];
+        } else {
+            commonMode.plan(observables, k, plan);
+        }
         PopulationSums[] sums = engine.step(plan);
         observables = Observables.from(scenario, k + 1, (k + 1) * h, sums, plan.centre);
         return observables;
@@ -80,8 +87,8 @@ public final class Simulation implements AutoCloseable {
     /**
      * Why the network is no longer in the balanced state, or empty while it is: non-finite
      * observables, an unstable empirical Jacobian (zeta-hat &gt; 0), an input that has vanished (the
-     * network fell silent), a relative imbalance above
-     * {@code imbalanceLimit}, or (explicit scheme) a step above the stability bound of the current Jacobian.
+     * network fell silent), a relative imbalance above {@code imbalanceLimit}, or (explicit scheme,
+     * tau-leaped backend) a step above the stability bound of the current Jacobian.
      */
     public Optional<String> departure(double imbalanceLimit) {
         Observables o = observables;
@@ -118,7 +125,7 @@ public final class Simulation implements AutoCloseable {
                         o.imbalance()[alpha.index()], alpha.label, o.mean()[alpha.index()]));
             }
         }
-        if (scheme == Scheme.EXPLICIT) {
+        if (scheme == Scheme.EXPLICIT && !engine.eventDriven()) {
             double bound = CommonMode.explicitStabilityBound(scenario, o.jacobian());
             if (h > bound) {
                 return Optional.of(String.format(Locale.ROOT,

@@ -37,6 +37,19 @@ public final class StepSize {
     }
 
     /**
+     * The driver's step for an event-driven backend ({@link Engine#eventDriven()}): one record interval D.
+     * The dynamics has no time step, so there is no stability bound (infinity) and nothing to choose; the
+     * driver only looks at the network once per record.
+     *
+     * @throws org.balnet.model.BadInputException for an end time that is not a whole number of D
+     */
+    public static Choice eventDriven(Scenario scenario) {
+        Scenario.RunSettings run = scenario.run();
+        double d = run.recordEvery();
+        return new Choice(d, Double.POSITIVE_INFINITY, 1, totalSteps(run, 1, d));
+    }
+
+    /**
      * @param scenario    the network and run settings (t_end, dt, record_every, scheme)
      * @param jacobian    J_v at the initial point (the expected value of J-hat), [target][source]
      * @throws org.balnet.model.BadInputException for a step that does not divide D or is unstable, or an
@@ -73,9 +86,15 @@ public final class StepSize {
             perRecord = Math.max(1, perRecord);
             h = d / perRecord;
         }
+        return new Choice(h, bound, perRecord, totalSteps(run, perRecord, h));
+    }
+
+    /** Steps to t_end: a whole number of records of perRecord steps each, below the 2^31 the counter holds. */
+    private static long totalSteps(Scenario.RunSettings run, long perRecord, double h) {
         long total;
         try {
-            total = Math.multiplyExact(TimeGrid.records(run.tEnd(), "--t-end", d, "--record-every"), perRecord);
+            total = Math.multiplyExact(TimeGrid.records(run.tEnd(), "--t-end", run.recordEvery(), "--record-every"),
+                    perRecord);
         } catch (ArithmeticException e) {
             total = Long.MAX_VALUE;
         }
@@ -84,6 +103,6 @@ public final class StepSize {
             throw InputError.TOO_LARGE.exception("--t-end", String.format(Locale.ROOT,
                     "t_end / h = %.3g steps exceeds the 2^31 steps a run may take", run.tEnd() / h));
         }
-        return new Choice(h, bound, perRecord, total);
+        return total;
     }
 }

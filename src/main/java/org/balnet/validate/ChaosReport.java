@@ -119,8 +119,9 @@ public final class ChaosReport {
                         + "neurons of each population recorded at every record time (%s) up to T = %s%n",
                 java.util.Arrays.toString(c.sizes()), c.replicas(), c.baseSeed(), c.neurons(),
                 Validation.fmt(c.scenario().run().recordEvery()), Validation.fmt(c.tEnd())));
-        md.append(String.format(Locale.ROOT, "- backend %s, %s, scheme %s; versions: %s; wall time %.1f s%n%n",
-                c.backend(), c.precision().key, c.scenario().run().scheme().key, versions.text(), r.wallSeconds()));
+        md.append(String.format(Locale.ROOT, "- backend %s, %s, sampler %s, scheme %s; versions: %s; wall time %.1f s%n%n",
+                c.backend(), c.precision().key, c.sampler().key, c.scenario().run().scheme().key, versions.text(),
+                r.wallSeconds()));
         md.append("## Checks\n\n| check | measured | threshold | result |\n|---|---|---|---|\n");
         for (Check k : r.checks()) {
             md.append(k.markdownRow());

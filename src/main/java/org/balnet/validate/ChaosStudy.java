@@ -8,6 +8,7 @@ import org.balnet.limit.LimitSolver;
 import org.balnet.limit.Trajectory;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
@@ -71,6 +72,7 @@ public final class ChaosStudy {
      * @param baseSeed       the seed the replicas' keys derive from ({@link ReplicaSeeds})
      * @param backend        backend name
      * @param precision      state precision
+     * @param sampler        how the spike counts are drawn
      * @param devices        the OpenCL device and host profile
      * @param threads        replicas run at once (each on one engine thread)
      * @param from           the OU window starts here: the regression of u_s on u_from, s in (from, T]
@@ -78,8 +80,8 @@ public final class ChaosStudy {
      * @param imbalanceLimit relative imbalance at which a run stops
      */
     public record Config(Scenario scenario, long[] sizes, int replicas, int neurons, long baseSeed, String backend,
-                         Precision precision, DeviceRequest devices, int threads, double from, double alpha,
-                         double imbalanceLimit) {
+                         Precision precision, Sampler sampler, DeviceRequest devices, int threads, double from,
+                         double alpha, double imbalanceLimit) {
         public double tEnd() {
             return scenario.run().tEnd();
         }
@@ -283,14 +285,14 @@ public final class ChaosStudy {
         long seed = ReplicaSeeds.of(c.baseSeed(), n, replica);
         Scenario s = base.withN(n).withRun(new Scenario.RunSettings(rs.tEnd(), rs.dt(), rs.recordEvery(), seed,
                 rs.scheme()));
-        StepSize.Choice step = StepSize.choose(s, initial.jacobian());
+        StepSize.Choice step = Backends.step(c.backend(), s, initial.jacobian());
         int m = c.neurons();
         double[][] mean = new double[2][times];
         double[][] variance = new double[2][times];
         double[][][] neurons = new double[2][times][m];
         TimeLoop.Outcome outcome;
-        try (Engine engine = Backends.create(c.backend(), s, c.precision(), seed, 1, step.h(), c.devices(),
-                Replica.QUIET);
+        try (Engine engine = Backends.create(c.backend(), s, c.precision(), seed, c.sampler(), 1, step.h(),
+                c.devices(), Replica.QUIET);
              Simulation sim = new Simulation(s, engine, rs.scheme(), step.h(), initial.mean())) {
             TimeLoop.Recorder recorder = row -> {
                 long k = row.observables().step();

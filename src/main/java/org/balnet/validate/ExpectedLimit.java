@@ -31,14 +31,9 @@ public record ExpectedLimit(String scenario, double tolerance, double[] t, doubl
      */
     public static ExpectedLimit load(String name) {
         String res = RESOURCE_PREFIX + name + ".toml";
-        String text;
-        try (InputStream in = ExpectedLimit.class.getResourceAsStream(res)) {
-            if (in == null) {
-                throw new IllegalStateException("no expected values " + res + " in the build");
-            }
-            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + res + ": " + e.getMessage(), e);
+        String text = resource(res);
+        if (text == null) {
+            throw new IllegalStateException("no expected values " + res + " in the build");
         }
         TomlParseResult toml = Toml.parse(text);
         if (toml.hasErrors()) {
@@ -60,7 +55,16 @@ public record ExpectedLimit(String scenario, double tolerance, double[] t, doubl
         return new ExpectedLimit(name, tol, t, v);
     }
 
-    private static double[] doubles(TomlArray a, String where) {
+    /** The text of a resource of the jar, or null when it has none. */
+    static String resource(String res) {
+        try (InputStream in = ExpectedLimit.class.getResourceAsStream(res)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + res + ": " + e.getMessage(), e);
+        }
+    }
+
+    static double[] doubles(TomlArray a, String where) {
         if (a == null) {
             throw new IllegalStateException("missing " + where);
         }

@@ -1,10 +1,15 @@
 package org.balnet.validate;
 
 import org.balnet.io.TimeGrid;
+import org.balnet.model.Population;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
+import org.balnet.sim.Observables;
+import org.balnet.sim.PopulationSums;
+import org.balnet.sim.SourceRates;
 import org.balnet.sim.Precision;
 import org.balnet.sim.RunStatus;
 import org.balnet.sim.Simulation;
@@ -16,6 +21,7 @@ import org.balnet.sim.opencl.DeviceRequest;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.ToDoubleFunction;
@@ -50,13 +56,24 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
      * @param initial        the balanced initial point of the scenario (the same for every n)
      * @param backend        backend name as {@link Backends#create} takes it
      * @param precision      state precision
+     * @param sampler        how the spike counts are drawn
      * @param devices        the OpenCL device and host profile (for backends opencl and auto)
      * @param threads        CPU threads of the engine
      * @param imbalanceLimit relative imbalance at which the run stops (the simulator's departure test)
      * @param histogramRows  record indices k (t = k D) at which to histogram both populations
+     * @param initialState   the state to start from, [population][neuron], instead of the one the engine draws
+     *                       from the seed; null for the engine's own (runs of different backends that share it
+     *                       are paired: {@link TimeStepStudy})
      */
-    public record Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision,
-                       DeviceRequest devices, int threads, double imbalanceLimit, long[] histogramRows) {
+    public record Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision, Sampler sampler,
+                       DeviceRequest devices, int threads, double imbalanceLimit, long[] histogramRows,
+                       double[][] initialState) {
+        /** A run from the initial state the engine draws from the scenario's seed. */
+        public Spec(Scenario scenario, InitialPoint initial, String backend, Precision precision, Sampler sampler,
+                    DeviceRequest devices, int threads, double imbalanceLimit, long[] histogramRows) {
+            this(scenario, initial, backend, precision, sampler, devices, threads, imbalanceLimit, histogramRows,
+                    null);
+        }
     }
 
     /** A log that drops everything: the backend's "auto chose ..." line is worth reading once, not per replica. */
@@ -69,7 +86,7 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
     public static Replica simulate(Spec spec, int index, PrintWriter log) {
         Scenario s = spec.scenario();
         Scenario.RunSettings settings = s.run();
-        StepSize.Choice step = StepSize.choose(s, spec.initial().jacobian());
+        StepSize.Choice step = Backends.step(spec.backend(), s, spec.initial().jacobian());
         long perRecord = step.stepsPerRecord();
         List<TrajectoryRow> rows = new ArrayList<>((int) (step.totalSteps() / perRecord) + 1);
         List<StateHistogram> histograms = new ArrayList<>();
@@ -77,9 +94,11 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
         TimeLoop.Outcome outcome;
         String backend;
         String device;
-        try (Engine engine = Backends.create(spec.backend(), s, spec.precision(), settings.seed(), spec.threads(),
-                step.h(), spec.devices(), log);
-             Simulation sim = new Simulation(s, engine, settings.scheme(), step.h(), spec.initial().mean())) {
+        try (Engine engine = Backends.create(spec.backend(), s, spec.precision(), settings.seed(), spec.sampler(),
+                spec.threads(), step.h(), spec.devices(), log);
+             Simulation sim = spec.initialState() == null
+                     ? new Simulation(s, engine, settings.scheme(), step.h(), spec.initial().mean())
+                     : new Simulation(s, engine, settings.scheme(), step.h(), start(s, engine, spec))) {
             backend = engine.backend();
             device = engine.device();
             TimeLoop.Recorder recorder = new ReplicaRecorder(engine, perRecord, spec.histogramRows(), rows::add,
@@ -90,6 +109,32 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
         }
         return new Replica(s.n(), index, settings.seed(), outcome.status(), outcome.message(), step.h(), backend,
                 device, List.copyOf(rows), List.copyOf(histograms), outcome.wallSeconds(), outcome.steps());
+    }
+
+    /**
+     * Writes the given initial state into the engine and returns its observables at t = 0 (the sums taken
+     * around the initial means, as an engine's own initialisation does).
+     */
+    private static Observables start(Scenario s, Engine engine, Spec spec) {
+        double[] centre = spec.initial().mean();
+        PopulationSums[] sums = new PopulationSums[2];
+        double[] flat = new double[PopulationSums.WIDTH];
+        for (Population p : Population.values()) {
+            double[] u = spec.initialState()[p.index()].clone();
+            engine.writeState(p, 0, u, u.length);
+            engine.readState(p, 0, u, u.length); // as stored (rounded to float in fp32)
+            Arrays.fill(flat, 0.0);
+            SourceRates rates = SourceRates.of(s, p);
+            for (double x : u) {
+                double d = x - centre[p.index()];
+                flat[PopulationSums.SUM] += d;
+                flat[PopulationSums.SUM_SQ] += d * d;
+                rates.accumulate(flat, x);
+            }
+            sums[p.index()] = new PopulationSums();
+            sums[p.index()].addFlat(flat, 0, u.length);
+        }
+        return Observables.from(s, 0, 0.0, sums, centre);
     }
 
     public boolean completed() {

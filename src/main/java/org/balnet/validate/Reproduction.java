@@ -8,6 +8,7 @@ import org.balnet.limit.Trajectory;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.TrajectoryRow;
@@ -55,11 +56,12 @@ public final class Reproduction {
      * @param baseSeed seed the replicas' keys derive from
      * @param backend  backend name
      * @param precision state precision
+     * @param sampler  how the spike counts are drawn
      * @param devices  the OpenCL device and host profile (for backends opencl and auto)
      * @param threads  engine threads
      * @param alpha    family-wise alpha of the Gaussianity checks
      */
-    public record Config(long n, int replicas, long baseSeed, String backend, Precision precision,
+    public record Config(long n, int replicas, long baseSeed, String backend, Precision precision, Sampler sampler,
                          DeviceRequest devices, int threads, double alpha) {
     }
 
@@ -121,8 +123,8 @@ public final class Reproduction {
                 long seed = ReplicaSeeds.of(c.baseSeed(), c.n(), r);
                 Scenario s = base.withRun(new Scenario.RunSettings(T_END, OptionalDouble.empty(), RECORD_EVERY, seed,
                         base.run().scheme()));
-                Replica run = Replica.simulate(new Replica.Spec(s, initial, c.backend(), c.precision(), c.devices(),
-                        c.threads(), org.balnet.sim.Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{lastRow}), r,
+                Replica run = Replica.simulate(new Replica.Spec(s, initial, c.backend(), c.precision(), c.sampler(),
+                        c.devices(), c.threads(), org.balnet.sim.Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{lastRow}), r,
                         results.isEmpty() && r == 0 ? log : Replica.QUIET);
                 runs.add(run);
                 for (StateHistogram h : run.histograms()) {

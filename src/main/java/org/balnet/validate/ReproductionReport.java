@@ -60,6 +60,49 @@ public final class ReproductionReport {
         return CsvWriter.writeTable(file, LimitRow.COLUMNS, tr.rows().stream().map(LimitRow::values).toList());
     }
 
+    /** The time step's bias at this run's h against its finite-n error ({@link ReproductionSummary.TimeStepBias}). */
+    static String timeStepSection(Reproduction.Result r) {
+        StringBuilder md = new StringBuilder("\n## The time step's bias\n\n");
+        md.append("The simulations here are tau-leaped (semi-implicit): over a step h every synapse fires at its rate at "
+                + "the step's start. How far that moves the replica means from the network's own, in continuous time, "
+                + "was measured against the exact backend (`balnet validate --dt-study`; validation/README.md, "
+                + "\"The time step's bias\"): B is the sup over the window of the distance between the replica means "
+                + "of v̂_e, v̂_i, K̂_e, K̂_i (the norm of (4.5)), with its 95% interval [B - N, B + N] (N the replicas' "
+                + "noise floor). It is set against this run's finite-n error, the mean over replicas of the sup of "
+                + "(4.5) over the same window, against the limit (the n^-1/2 error) and against the closure.\n\n");
+        md.append("| scenario | h | measured at n | window | time-step bias B | 95% interval | finite-n error, vs limit "
+                + "| B / that | vs closure | B / that |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        List<String> commands = new ArrayList<>();
+        for (Reproduction.ScenarioResult s : r.scenarios()) {
+            ReproductionSummary.TimeStepBias b = ReproductionSummary.TimeStepBias.of(s);
+            String name = s.scenario().name();
+            if (!b.measured()) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | not measured at this step | | | | | | | |%n", name,
+                        Validation.fmt(b.h())));
+                continue;
+            }
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | [%s, %s] | %.3g | [%.3g, %.3g] | %.4g | %.1f%% | %.4g "
+                            + "| %.1f%% |%n", name, Validation.fmt(b.h()), Figures.count(b.n()),
+                    Validation.fmt(b.window().get(0)), Validation.fmt(b.window().get(1)), b.bias(),
+                    b.interval().get(0), b.interval().get(1), b.finiteNErrorLimit(),
+                    100 * b.bias() / b.finiteNErrorLimit(), b.finiteNErrorClosure(),
+                    100 * b.bias() / b.finiteNErrorClosure()));
+            commands.add(b.command());
+        }
+        if (!commands.isEmpty()) {
+            md.append("\nMeasured with (validation/expected/dt-bias-NAME.toml):\n\n```\n");
+            for (String c : commands) {
+                md.append(c).append('\n');
+            }
+            md.append("```\n");
+        }
+        if (r.config().n() != Reproduction.PAPER_N) {
+            md.append("\nThe bias was measured at n = ").append(Reproduction.PAPER_N).append(", this run has n = ")
+                    .append(r.config().n()).append(".\n");
+        }
+        return md.toString();
+    }
+
     static String markdown(Reproduction.Result r, String commandLine, Versions versions) {
         StringBuilder md = new StringBuilder();
         List<Check> all = r.checks();
@@ -71,8 +114,9 @@ public final class ReproductionReport {
         md.append(String.format(Locale.ROOT, "- n = %d neurons per population (the paper's n_e = n_i = 5000), T = 5, "
                         + "%d replicas per scenario (seeds from base seed %d; the figures draw the first, as the paper "
                         + "draws one realisation)%n", r.config().n(), r.config().replicas(), r.config().baseSeed()));
-        md.append(String.format(Locale.ROOT, "- backend %s (%s), %s, semi-implicit, h = %s, recorded every %s%n",
-                any.backend(), any.device(), r.config().precision().key, Validation.fmt(any.h()),
+        md.append(String.format(Locale.ROOT, "- backend %s (%s), %s, sampler %s, semi-implicit, h = %s, recorded every "
+                        + "%s%n", any.backend(), any.device(), r.config().precision().key, r.config().sampler().key,
+                Validation.fmt(any.h()),
                 Validation.fmt(Reproduction.RECORD_EVERY)));
         md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s (solving and simulating)%n%n",
                 versions.text(), r.wallSeconds()));
@@ -87,6 +131,7 @@ public final class ReproductionReport {
         for (Check k : r.scenarios().get(0).checks()) {
             md.append("- ").append(k.name()).append(": ").append(k.why()).append(".\n");
         }
+        md.append(timeStepSection(r));
         for (Reproduction.ScenarioResult s : r.scenarios()) {
             String name = s.scenario().name();
             md.append("\n## ").append(name).append(String.format(Locale.ROOT, " (k_e = %s, k_i = %s)%n%n",

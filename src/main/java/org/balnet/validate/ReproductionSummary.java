@@ -24,8 +24,47 @@ public record ReproductionSummary(String command, @JsonProperty("command_line") 
 
     /** One scenario. */
     public record ScenarioSummary(String scenario, @JsonProperty("initial_point") InitialPoint.Summary initialPoint,
-                                  List<Long> seeds, double h, String backend, List<Values> values,
-                                  List<Check> checks) {
+                                  List<Long> seeds, double h, String backend, String sampler, List<Values> values,
+                                  List<Check> checks, @JsonProperty("time_step_bias") TimeStepBias timeStepBias) {
+    }
+
+    /**
+     * The time step's bias at the run's h, from the measurement shipped with balnet ({@link ExpectedBias},
+     * made by {@code validate --dt-study}), beside this run's finite-n error over the same window. Only h and
+     * measured are present when the step was not measured.
+     *
+     * @param h                   the run's step
+     * @param measured            whether the bias at h was measured
+     * @param scheme              the scheme measured
+     * @param n                   n of the measurement
+     * @param window              [from, to] of the suprema
+     * @param bias                B: sup over the window of the distance between replica means (norm of (4.5))
+     * @param interval            [B - N, B + N], N the noise floor (95%)
+     * @param noiseFloor          N
+     * @param finiteNErrorLimit   this run's mean over replicas of the sup of (4.5) against the limit, same window
+     * @param finiteNErrorClosure the same against the closure
+     * @param command             the command that measured B
+     */
+    public record TimeStepBias(double h, boolean measured, String scheme, Long n, List<Double> window, Double bias,
+                               List<Double> interval, @JsonProperty("noise_floor") Double noiseFloor,
+                               @JsonProperty("finite_n_error_limit") Double finiteNErrorLimit,
+                               @JsonProperty("finite_n_error_closure") Double finiteNErrorClosure, String command) {
+        static TimeStepBias of(Reproduction.ScenarioResult s) {
+            double h = s.replicas().get(0).h();
+            Optional<ExpectedBias> e = ExpectedBias.load(s.scenario().name());
+            int i = e.map(x -> x.indexOf(h)).orElse(-1);
+            if (i < 0) {
+                return new TimeStepBias(h, false, null, null, null, null, null, null, null, null, null);
+            }
+            ExpectedBias b = e.get();
+            double[] limitErr = s.replicas().stream().filter(Replica::completed)
+                    .mapToDouble(x -> TheoremError.sup(x, s.limit(), b.from(), b.tEnd()).value()).toArray();
+            double[] closureErr = s.replicas().stream().filter(Replica::completed)
+                    .mapToDouble(x -> TheoremError.sup(x, s.closure(), b.from(), b.tEnd()).value()).toArray();
+            return new TimeStepBias(h, true, b.scheme(), b.n(), List.of(b.from(), b.tEnd()), b.bias()[i],
+                    List.of(Math.max(0, b.bias()[i] - b.noise()[i]), b.bias()[i] + b.noise()[i]), b.noise()[i],
+                    Spread.of(limitErr).mean(), Spread.of(closureErr).mean(), b.command());
+        }
     }
 
     /** v_e, v_i, K_e, K_i at time t: the simulation over replicas, the limit and the closure. */
@@ -58,7 +97,7 @@ public record ReproductionSummary(String command, @JsonProperty("command_line") 
             }
             scenarios.add(new ScenarioSummary(s.scenario().name(), s.initial().summary(),
                     s.replicas().stream().map(Replica::seed).toList(), s.replicas().get(0).h(), s.replicas().get(0).backend(),
-                    table, s.checks()));
+                    r.config().sampler().key, table, s.checks(), TimeStepBias.of(s)));
         }
         return new ReproductionSummary("reproduce", commandLine, r.passed(), r.config().n(), r.config().replicas(),
                 r.config().baseSeed(), scenarios, versions, r.wallSeconds());

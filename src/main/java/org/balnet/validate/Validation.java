@@ -7,6 +7,7 @@ import org.balnet.limit.LimitRow;
 import org.balnet.limit.LimitSolver;
 import org.balnet.limit.Trajectory;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.opencl.DeviceRequest;
@@ -54,6 +55,7 @@ public final class Validation {
      * @param baseSeed       the seed every replica's key derives from ({@link ReplicaSeeds})
      * @param backend        backend name
      * @param precision      state precision
+     * @param sampler        how the spike counts are drawn
      * @param devices        the OpenCL device and host profile (for backends opencl and auto)
      * @param threads        engine threads
      * @param from           start of the error window (the window is [from, T])
@@ -62,8 +64,8 @@ public final class Validation {
      * @param imbalanceLimit relative imbalance at which a run stops
      */
     public record Config(Scenario scenario, long[] sizes, int replicas, long baseSeed, String backend,
-                         Precision precision, DeviceRequest devices, int threads, double from, double[] histogramTimes, double alpha,
-                         double imbalanceLimit) {
+                         Precision precision, Sampler sampler, DeviceRequest devices, int threads, double from,
+                         double[] histogramTimes, double alpha, double imbalanceLimit) {
         public double tEnd() {
             return scenario.run().tEnd();
         }
@@ -281,8 +283,8 @@ public final class Validation {
         long seed = ReplicaSeeds.of(c.baseSeed(), n, r);
         Scenario s = base.withN(n).withRun(new Scenario.RunSettings(rs.tEnd(), rs.dt(), rs.recordEvery(), seed,
                 rs.scheme()));
-        return new Replica.Spec(s, initial, c.backend(), c.precision(), c.devices(), c.threads(), c.imbalanceLimit(),
-                histogramRows(c));
+        return new Replica.Spec(s, initial, c.backend(), c.precision(), c.sampler(), c.devices(), c.threads(),
+                c.imbalanceLimit(), histogramRows(c));
     }
 
     /** The record indices k (t = k D) of the Gaussianity times. */

@@ -166,8 +166,9 @@ public final class ValidationReport {
         md.append(String.format(Locale.ROOT, "- sizes n (neurons per population): %s; %d replicas each; seeds from "
                         + "base seed %d (per-run seeds in `runs.csv`)%n", sizesText(c.sizes()), c.replicas(),
                 c.baseSeed()));
-        md.append(String.format(Locale.ROOT, "- backend %s (%s), %s, scheme %s, h = %s, recorded every %s, T = %s%n",
-                any.backend(), any.device(), c.precision().key, c.scenario().run().scheme().key,
+        md.append(String.format(Locale.ROOT, "- backend %s (%s), %s, sampler %s, scheme %s, h = %s, recorded every %s, "
+                        + "T = %s%n", any.backend(), any.device(), c.precision().key, c.sampler().key,
+                c.scenario().run().scheme().key,
                 Validation.fmt(any.h()), Validation.fmt(c.scenario().run().recordEvery()), Validation.fmt(c.tEnd())));
         md.append(String.format(Locale.ROOT, "- balanced initial point m = (%.6f, %.6f), k = (%s, %s), zeta = %.4f%n",
                 r.initial().point().meanE(), r.initial().point().meanI(),

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -180,12 +182,15 @@ class OpenClCommandsTest {
         assertFalse(tooLarge.err().contains("at org."), tooLarge.err());
     }
 
-    @Test
-    void checkOpenClPassesOnThisDevice() {
+    /** Both samplers; the lockstep part includes a step at lambda up to 1e7 (tables in global memory). */
+    @ParameterizedTest
+    @ValueSource(strings = {"table", "ptrs"})
+    void checkOpenClPassesOnThisDevice(String sampler) {
         LimitCommandTest.Run r = run("check-opencl", "--n", "20000", "--steps", "20", "--lockstep-steps", "2",
-                "--precision", "fp64");
+                "--precision", "fp64", "--sampler", sampler);
         assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("0 differ"), r.out());
+        assertTrue(r.out().contains("sampler " + sampler), r.out());
+        assertTrue(r.out().contains("one at lambda up to 1e+07") && r.out().contains("0 differ"), r.out());
         assertTrue(r.out().contains("PASSED"), r.out());
     }
 

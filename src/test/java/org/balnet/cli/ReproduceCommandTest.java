@@ -37,6 +37,9 @@ class ReproduceCommandTest {
             assertTrue(Files.readAllLines(out.resolve(name + "-limit.csv")).get(0).startsWith("t,v_e,v_i,K_e,K_i,zeta"));
         }
         String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("## The time step's bias") && report.contains("| mv-6.1 | 0.01 | 5000 | [0.5, 1] |")
+                && report.contains("| mv-6.2 | 0.01 | 5000 | [0.5, 1] |"), "the bias at h = 0.01, measured at n = 5000: "
+                + report);
         assertTrue(report.contains("All 10 checks pass"), report);
         assertTrue(report.contains("balnet reproduce --out"), report);
         assertTrue(Files.readString(out.resolve("summary.json")).contains("\"passed\": true"));

@@ -249,8 +249,8 @@ class SimulateCommandTest {
         assertEquals(0, r.exit, r.err);
         String line = r.out.trim();
         assertEquals(1, line.lines().count(), line);
-        for (String key : new String[]{"\"backend\":\"cpu\"", "\"n\":5000", "\"precision\":\"fp64\"", "\"steps\":3",
-                "\"neuron_steps_per_s\":"}) {
+        for (String key : new String[]{"\"backend\":\"cpu\"", "\"n\":5000", "\"precision\":\"fp64\"",
+                "\"sampler\":\"table\"", "\"steps\":3", "\"neuron_steps_per_s\":"}) {
             assertTrue(line.contains(key), key + " in " + line);
         }
         assertEquals(2, run("bench", "--scenario", "mv-6.1", "--steps", "0").exit);

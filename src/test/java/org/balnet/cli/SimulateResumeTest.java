@@ -68,7 +68,8 @@ class SimulateResumeTest {
         return Stream.of(
                 Arguments.of("cpu", "fp64", 3000L),
                 Arguments.of("cpu", "fp32", 3000L),
-                Arguments.of("per-synapse", "fp64", 150L));
+                Arguments.of("per-synapse", "fp64", 150L),
+                Arguments.of("exact", "fp64", 1000L));
     }
 
     static Stream<Arguments> openClBackends() {

@@ -123,15 +123,21 @@ class CounterRngTest {
         assertEquals(first[0], other.nextUniform());
     }
 
+    /** Layout 2: initial, step-block, pair and synapse streams are all different. */
     @Test
-    void streamsOfThePoissonCountsAreDistinctFromTheInitialOnes() {
+    void everyStreamOfTheLayoutIsDistinct() {
         Set<Integer> streams = new HashSet<>(Set.of(CounterRng.STREAM_INITIAL_E, CounterRng.STREAM_INITIAL_I));
         for (int target = 0; target < 2; target++) {
+            int step = CounterRng.streamStep(target);
+            assertTrue(step >= 0 && step <= CounterRng.MAX_STREAM && streams.add(step), "step stream of " + target);
             for (int source = 0; source < 2; source++) {
-                int s = CounterRng.streamPoisson(target, source);
-                assertTrue(s >= 0 && s <= CounterRng.MAX_STREAM && streams.add(s), "stream of " + target + source + " = " + s);
+                for (int s : new int[]{CounterRng.streamPair(target, source), CounterRng.streamSynapse(target, source)}) {
+                    assertTrue(s >= 0 && s <= CounterRng.MAX_STREAM && streams.add(s),
+                            "stream " + s + " of pair " + target + source);
+                }
             }
         }
+        assertEquals(12, streams.size(), "2 initial, 2 step, 4 pair and 4 synapse streams");
     }
 
     @Test

@@ -10,9 +10,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -20,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The OpenCL twins (kernels/philox.cl, kernels/poisson.cl) against the Java classes, on the device of
+ * The OpenCL twins (kernels/philox.cl, kernels/poisson.cl, kernels/poisson_table.cl) against the Java
+ * classes, on the device of
  * {@link OpenClTestDevice} (PoCL's CPU device in CI); skipped with the reason printed where there is
  * none (a failure in CI, which sets {@value OpenClTestDevice#REQUIRE_VARIABLE}=1). Philox words, uniforms and Poisson counts must be bit-identical. Normals go through
  * log, cos and sqrt, which the device's math library may round differently from StrictMath: they
@@ -37,6 +41,8 @@ class OpenClTwinTest {
     private static final int[] STREAMS = {CounterRng.STREAM_INITIAL_E, CounterRng.STREAM_INITIAL_I, 2, 5, CounterRng.MAX_STREAM};
     /** Extra addresses: consecutive neurons of one step, as a simulation step uses them. */
     private static final int BULK_NEURONS = 4096;
+    /** Tails of up to this mass make a short table, whose words often escape. */
+    private static final double SHORT_TABLE_TAIL = 0.3;
 
     private static OpenClTestDevice device;
     private static cl_program program;
@@ -47,6 +53,8 @@ class OpenClTwinTest {
         program = device.build(BUILD_OPTIONS,
                 OpenClTestDevice.source("/kernels/philox.cl"),
                 OpenClTestDevice.source("/kernels/poisson.cl"),
+                CounterRng.openClDefines() + PoissonTable.openClDefines(),
+                OpenClTestDevice.source("/kernels/poisson_table.cl"),
                 OpenClTestDevice.source("/org/balnet/rng/rng_twin_test.cl"));
         System.out.println("OpenCL twin test on " + device.description());
     }
@@ -71,7 +79,7 @@ class OpenClTwinTest {
             }
         }
         for (int i = 0; i < BULK_NEURONS; i++) {
-            list.add(new long[]{20240517L, 7, (1L << 32) - BULK_NEURONS / 2 + i, CounterRng.streamPoisson(1, 0)});
+            list.add(new long[]{20240517L, 7, (1L << 32) - BULK_NEURONS / 2 + i, CounterRng.streamStep(1)});
         }
         long[] flat = new long[4 * list.size()];
         for (int i = 0; i < list.size(); i++) {
@@ -245,6 +253,68 @@ class OpenClTwinTest {
         }
         System.out.printf(Locale.ROOT, "OpenCL twin: log k! within %d ulps (table identical), log-pmf within %.3g%n",
                 maxFactorialUlps, maxPmfError);
+    }
+
+    /**
+     * Table draws on the device equal Java's word by word: tables from λ = 1e-300 to 1e9, default and
+     * short ones (tails of up to 0.3, so that a third of the words escape and take both tails'
+     * sequential search), with random words and the words at and next to cell boundaries.
+     */
+    @Test
+    void tableCountsMatchJava() {
+        SplittableRandom random = new SplittableRandom(23);
+        long seed = 0x5EED_7AB1EL;
+        long step = 41;
+        long neuronBase = (1L << 32) - 1000;
+        int stream = CounterRng.streamPair(1, 1);
+        long compared = 0;
+        long escaped = 0;
+        cl_kernel kernel = device.kernel(program, "draw_table");
+        for (double lambda : new double[]{0, 1e-300, 0.05, 1, 9.99, 37, 1e3, 1e6, 1e9}) {
+            for (double tailMass : new double[]{PoissonTable.TAIL_MASS, SHORT_TABLE_TAIL}) {
+                PoissonTable table = PoissonTable.build(lambda, tailMass);
+                List<Long> list = new ArrayList<>(List.of(0L, 1L, -1L, -2L, Long.MIN_VALUE, Long.MAX_VALUE));
+                long first = table.low() - (table.low() > 0 ? 1 : 0);
+                int cells = table.cells();
+                long bound = 0;
+                int stride = Math.max(1, cells / 2000);
+                for (int c = 0; c < cells - 1; c++) {
+                    bound += table.width(first + c);
+                    if (c % stride == 0 || c < 50 || c >= cells - 51) {
+                        list.add(bound - 1);
+                        list.add(bound);
+                        list.add(bound + 1);
+                    }
+                }
+                for (int i = 0; i < 4096; i++) {
+                    list.add(random.nextLong());
+                }
+                long[] words = list.stream().mapToLong(Long::longValue).toArray();
+                ByteBuffer exported = ByteBuffer.allocate(table.exportBytes()).order(ByteOrder.nativeOrder());
+                table.export(exported, 0);
+                long[] tableLongs = new long[table.exportBytes() / Long.BYTES];
+                exported.asLongBuffer().get(tableLongs);
+                double[] constants = new double[PoissonTable.EXPORT_DOUBLES];
+                table.exportDoubles(constants, 0);
+                cl_mem out = device.output((long) Sizeof.cl_long * words.length);
+                OpenClTestDevice.arguments(kernel, device.input(tableLongs), device.input(constants),
+                        device.input(words), seed, step, neuronBase, stream, out);
+                device.run(kernel, words.length);
+                long[] got = new long[words.length];
+                device.read(out, got);
+                CounterRng tail = new CounterRng(seed);
+                for (int i = 0; i < words.length; i++) {
+                    long expected = table.sample(words[i], tail, step, neuronBase + i, stream);
+                    assertEquals(expected, got[i], "lambda = " + lambda + ", tail mass " + tailMass + ", word "
+                            + Long.toUnsignedString(words[i]));
+                    escaped += expected < table.low() || expected > table.high() ? 1 : 0;
+                }
+                compared += words.length;
+            }
+        }
+        assertTrue(escaped > 1000, "the short tables make words escape: " + escaped);
+        System.out.printf(Locale.ROOT, "OpenCL twin: %d table draws identical to Java, %d of them escapes%n",
+                compared, escaped);
     }
 
     @Test

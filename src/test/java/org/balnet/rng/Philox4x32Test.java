@@ -69,7 +69,7 @@ class Philox4x32Test {
         long seed = 0x0123_4567_89AB_CDEFL;
         long step = 77;
         long neuron = (5L << 32) + 3;
-        int stream = CounterRng.streamPoisson(1, 0);
+        int stream = CounterRng.streamStep(1);
         CounterRng rng = new CounterRng(seed);
         rng.seek(step, neuron, stream);
         int c3 = (int) (neuron >>> 32) | stream << 24;

@@ -38,7 +38,7 @@ class PoissonSamplerTest {
         CounterRng rng = new CounterRng(seed);
         long[] k = new long[n];
         for (int i = 0; i < n; i++) {
-            rng.seek(1, i, CounterRng.streamPoisson(0, 0));
+            rng.seek(1, i, CounterRng.streamPair(0, 0));
             k[i] = PoissonSampler.sample(lambda, rng);
         }
         return k;

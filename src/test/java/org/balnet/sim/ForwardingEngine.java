@@ -1,6 +1,7 @@
 package org.balnet.sim;
 
 import org.balnet.model.Population;
+import org.balnet.rng.Sampler;
 
 /**
  * An engine that hands every call to another: tests override the calls they watch or break (a step
@@ -26,6 +27,11 @@ public class ForwardingEngine implements Engine {
     @Override
     public Precision precision() {
         return inner.precision();
+    }
+
+    @Override
+    public Sampler sampler() {
+        return inner.sampler();
     }
 
     @Override

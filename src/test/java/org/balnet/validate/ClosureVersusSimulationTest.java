@@ -8,6 +8,7 @@ import org.balnet.limit.Trajectory;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
@@ -83,7 +84,7 @@ class ClosureVersusSimulationTest {
         for (int r = 0; r < replicas; r++) {
             Scenario s = base.withRun(new Scenario.RunSettings(tEnd, OptionalDouble.of(H), 0.01,
                     ReplicaSeeds.of(11, n, r), base.run().scheme()));
-            Replica run = Replica.simulate(new Replica.Spec(s, init, "cpu", Precision.FP64,
+            Replica run = Replica.simulate(new Replica.Spec(s, init, "cpu", Precision.FP64, Sampler.DEFAULT,
                     DeviceRequest.defaults(), 2, Simulation.DEFAULT_IMBALANCE_LIMIT, new long[0]), r, Replica.QUIET);
             assertTrue(run.completed() && run.rows().size() == rows, "run " + r + " ended early: " + run.message());
             for (int k = 0; k < rows; k++) {

@@ -5,6 +5,7 @@ import org.apache.commons.math3.random.Well19937c;
 import org.apache.commons.math3.stat.inference.KolmogorovSmirnovTest;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.Simulation;
@@ -39,7 +40,7 @@ class GaussianityTest {
         for (int r = 0; r < replicas; r++) {
             Scenario s = base.withRun(new Scenario.RunSettings(tEnd, OptionalDouble.empty(), 0.01,
                     ReplicaSeeds.of(21, n, r), base.run().scheme()));
-            Replica run = Replica.simulate(new Replica.Spec(s, init, "cpu", Precision.FP64,
+            Replica run = Replica.simulate(new Replica.Spec(s, init, "cpu", Precision.FP64, Sampler.DEFAULT,
                     DeviceRequest.defaults(), 2, Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{200}), r, Replica.QUIET);
             for (StateHistogram h : run.histograms()) {
                 network[h.population().index()][r] = GaussianDistance.compare(h, h.sampleMean(),

@@ -68,3 +68,21 @@ __kernel void eval_log_pmf(__global const long *k, __global const double *lambda
     log_factorial_out[i] = log_factorial(k[i]);
     log_pmf_out[i] = log_poisson_pmf(k[i], lambdas[i], log(lambdas[i]));
 }
+
+/*
+ * One work-item per word: the count the table at `table` (PoissonTable.export, its doubles in
+ * `constants`) gives the word, an escape completed from (step, neuron_base + i, stream) of `seed`.
+ */
+__kernel void draw_table(__global const ulong *table, __constant const double *constants,
+                         __global const ulong *words, const ulong seed, const ulong step,
+                         const ulong neuron_base, const uint stream, __global long *out) {
+    size_t i = get_global_id(0);
+    poisson_table t;
+    poisson_table_load(&t, table, constants);
+    __global const ulong *bounds = table + POISSON_TABLE_HEADER_LONGS;
+    __global const uint *guide = (__global const uint *) (bounds + t.cells - 1);
+    counter_rng rng;
+    rng_init(&rng, seed);
+    uint c = poisson_table_cell_global(bounds, guide, &t, words[i]);
+    out[i] = poisson_table_count(&t, c, &rng, step, neuron_base + i, stream);
+}

@@ -5,6 +5,8 @@ import org.balnet.io.Json;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.Scheme;
+import org.balnet.rng.CounterRng;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Observables;
 import org.balnet.sim.Precision;
@@ -32,7 +34,8 @@ import java.util.Map;
  * @param imbalanceLimit       the run's limit on the relative imbalance
  * @param checkpointEverySteps steps between periodic checkpoints, 0 when the run had none
  * @param trajectory           the bytes of trajectory.csv that belong to the run up to this step
- * @param balnetVersion        version that wrote the file (for people; not checked)
+ * @param balnetVersion        version that wrote the file (for people, and for the message that refuses a
+ *                             checkpoint of another counter layout)
  * @param observables          the observables of the step the state is at
  * @param monitors             what the run records besides trajectory.csv, and how much of each file
  *                             belongs to it up to this step
@@ -68,13 +71,16 @@ public record Checkpoint(Identity run, double imbalanceLimit, long checkpointEve
      * @param seed         RNG key
      * @param h            time step
      * @param scenarioHash {@link #scenarioHash(Scenario)} of the run's resolved scenario
+     * @param sampler      how the run draws its spike counts
+     * @param counterLayout the counter layout of its random numbers ({@link CounterRng#LAYOUT_VERSION})
      */
     public record Identity(long n, Precision precision, String backend, Scheme scheme, long seed, double h,
-                           String scenarioHash) {
+                           String scenarioHash, Sampler sampler, int counterLayout) {
         /** The identity of a run of {@code scenario} with step h on {@code engine}. */
         public static Identity of(Scenario scenario, double h, Engine engine) {
             return new Identity(scenario.n(), engine.precision(), engine.backend(), scenario.run().scheme(),
-                    scenario.run().seed(), h, Checkpoint.scenarioHash(scenario));
+                    scenario.run().seed(), h, Checkpoint.scenarioHash(scenario), engine.sampler(),
+                    CounterRng.LAYOUT_VERSION);
         }
     }
 
@@ -115,7 +121,7 @@ public record Checkpoint(Identity run, double imbalanceLimit, long checkpointEve
 
     /**
      * Refuses (exit 2, CONFLICT) a checkpoint that does not belong to the run about to continue: the
-     * scenario, n, seed, scheme or step differ, or an explicitly requested precision or backend does.
+     * scenario, n, seed, scheme or step differ, or an explicitly requested precision, backend or sampler does.
      * These are mismatches a user causes (an edited scenario.toml, a checkpoint copied from another
      * run, a different option), not damage: the file itself passed its checksum.
      *
@@ -124,10 +130,12 @@ public record Checkpoint(Identity run, double imbalanceLimit, long checkpointEve
      * @param h         the step that scenario resolves to
      * @param precision the precision asked for with --precision, or null
      * @param backend   the backend asked for with --backend, or null
+     * @param sampler   the sampler asked for with --sampler, or null
      */
-    public void requireMatches(String file, Scenario scenario, double h, Precision precision, String backend) {
+    public void requireMatches(String file, Scenario scenario, double h, Precision precision, String backend,
+                               Sampler sampler) {
         requireScenario(file, scenario);
-        requireSettings(file, h, precision, backend);
+        requireSettings(file, h, precision, backend, sampler);
     }
 
     /**
@@ -155,8 +163,8 @@ public record Checkpoint(Identity run, double imbalanceLimit, long checkpointEve
         }
     }
 
-    /** The settings part of {@link #requireMatches}: h, and precision and backend when asked for. */
-    public void requireSettings(String file, double h, Precision precision, String backend) {
+    /** The settings part of {@link #requireMatches}: h, and precision, backend and sampler when asked for. */
+    public void requireSettings(String file, double h, Precision precision, String backend, Sampler sampler) {
         if (Double.doubleToLongBits(h) != Double.doubleToLongBits(run.h())) {
             throw mismatch(file, "it has h = " + run.h() + ", but the run's settings give h = " + h);
         }
@@ -170,6 +178,12 @@ public record Checkpoint(Identity run, double imbalanceLimit, long checkpointEve
                     "--backend = %s, but the checkpoint %s was written by backend %s; a resumed run keeps its "
                             + "backend so that it draws the same numbers (drop --backend)", backend, file,
                     run.backend()));
+        }
+        if (sampler != null && sampler != run.sampler()) {
+            throw InputError.CONFLICT.exception("--sampler", String.format(Locale.ROOT,
+                    "--sampler = %s, but the checkpoint %s was written with sampler %s; a resumed run keeps its "
+                            + "sampler so that it draws the same numbers (drop --sampler)", sampler.key, file,
+                    run.sampler().key));
         }
     }
 

@@ -6,6 +6,8 @@ import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
 import org.balnet.model.Population;
 import org.balnet.model.Scheme;
+import org.balnet.rng.CounterRng;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Observables;
 import org.balnet.sim.Precision;
@@ -30,20 +32,21 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * The binary checkpoint format, version 2. All integers and floating-point numbers big-endian;
+ * The binary checkpoint format, version 3. All integers and floating-point numbers big-endian;
  * doubles as their raw IEEE bits, so every value reads back exactly.
  *
  * <pre>
  * offset      size      content
  * 0           8         magic "BALNETCK"
- * 8           4         format version (2)
+ * 8           4         format version (3)
  * 12          4         header length H
  * 16          H         header: n (i64), precision, backend, scheme (UTF), seed (i64), h (f64),
  *                       scenario hash (UTF), imbalance limit (f64), checkpoint every steps (i64),
  *                       trajectory length (i64), trajectory CRC32C (i64), balnet version (UTF),
  *                       observables: step (i64), time, v[e,i], K[e,i], Q[ee,ei,ie,ii], F[e,i], J[ee,ei,ie,ii] (f64),
  *                       monitors: option count (i32), per option its name (UTF) and value (i32 length, UTF-8),
- *                       file count (i32), per file its name (UTF), length (i64) and CRC32C (i64)
+ *                       file count (i32), per file its name (UTF), length (i64) and CRC32C (i64),
+ *                       sampler (UTF), counter layout (i32)
  * 16+H        4         CRC32C of bytes [0, 16+H)
  * 20+H        n*b       states of population e, neuron 0 .. n-1 (b = 4: float, fp32; b = 8: double, fp64)
  * 20+H+n*b    n*b       states of population i
@@ -51,8 +54,11 @@ import java.util.zip.CRC32C;
  * </pre>
  *
  * The header has its own checksum so that a damaged header is reported as damage, never read as a
- * checkpoint of another run. Version 1 (balnet 0.1.0) is version 2 without the monitors, and is read as a
- * run without them. Later format versions keep the preamble (magic, version, header length),
+ * checkpoint of another run. Version 2 is version 3 without the sampler and the counter layout, version
+ * 1 (balnet 0.1.0) version 2 without the monitors: their runs drew counter layout 1's numbers, which this
+ * balnet does not draw, so such a checkpoint is refused (exit 2) naming the balnet version that wrote
+ * it, never continued with other numbers; so is a version-3 checkpoint of another counter layout.
+ * Later format versions keep the preamble (magic, version, header length),
  * the header and its checksum, so that any version can be recognised and refused by name. The states are streamed through a buffer of {@link #CHUNK_NEURONS}
  * neurons in both directions: a checkpoint of 10^9 neurons never needs a second copy of the state.
  * The format uses only {@link Engine#readState} and {@link Engine#writeState}, so it is the same for
@@ -60,8 +66,10 @@ import java.util.zip.CRC32C;
  */
 public final class CheckpointFile {
     /** Format version written and read. */
-    public static final int VERSION = 2;
-    /** The format of balnet 0.1.0, still read: {@link #VERSION} without the monitors. */
+    public static final int VERSION = 3;
+    /** {@link #VERSION} without the sampler and the counter layout (layout 1): read only to say who wrote it. */
+    static final int VERSION_WITHOUT_LAYOUT = 2;
+    /** The format of balnet 0.1.0: {@link #VERSION_WITHOUT_LAYOUT} without the monitors. */
     static final int VERSION_WITHOUT_MONITORS = 1;
     /** Neurons per read/write buffer: 8 MiB of doubles plus 8 MiB of bytes at fp64. */
     public static final int CHUNK_NEURONS = 1 << 20;
@@ -196,6 +204,8 @@ public final class CheckpointFile {
                 d.writeLong(e.getValue().length());
                 d.writeLong(e.getValue().checksum());
             }
+            d.writeUTF(run.sampler().key);
+            d.writeInt(run.counterLayout());
         } catch (IOException e) {
             throw new IllegalStateException("in-memory stream", e);
         }
@@ -247,12 +257,21 @@ public final class CheckpointFile {
                 throw damaged(file, String.format(Locale.ROOT, "its header checksum does not match "
                         + "(CRC32C %08x, stored %08x)", (int) crc.getValue(), stored));
             }
-            if (version != VERSION && version != VERSION_WITHOUT_MONITORS) {
+            if (version < VERSION_WITHOUT_MONITORS || version > VERSION) {
                 throw InputError.CONFLICT.exception("--resume", String.format(Locale.ROOT,
-                        "--resume: the checkpoint %s has format version %d; this balnet reads versions 1 and %d only "
+                        "--resume: the checkpoint %s has format version %d; this balnet reads version %d only "
                                 + "(resume with the balnet version that wrote it)", file, version, VERSION));
             }
             Checkpoint c = parseHeader(file, rest.array(), length, version);
+            Checkpoint.Identity run = c.run();
+            if (run.counterLayout() != CounterRng.LAYOUT_VERSION) {
+                throw InputError.CONFLICT.exception("--resume", String.format(Locale.ROOT,
+                        "--resume: the checkpoint %s was written by balnet %s, whose random numbers follow counter "
+                                + "layout %d (sampler %s); this balnet draws counter layout %d, so it would continue the "
+                                + "run with other numbers: finish the run with balnet %s, or start it again",
+                        file, c.balnetVersion(), run.counterLayout(), run.sampler().key, CounterRng.LAYOUT_VERSION,
+                        c.balnetVersion()));
+            }
             long stateOffset = PREAMBLE + length + CRC_BYTES;
             long n = c.run().n();
             Precision precision = c.run().precision();
@@ -272,7 +291,10 @@ public final class CheckpointFile {
         }
     }
 
-    /** The header of format {@code version}: 1 has no monitors. */
+    /**
+     * The header of format {@code version}: 2 has no sampler and counter layout (PTRS, layout 1), 1 no
+     * monitors either.
+     */
     private static Checkpoint parseHeader(Path file, byte[] bytes, int length, int version) {
         try (DataInputStream d = new DataInputStream(new ByteArrayInputStream(bytes, 0, length))) {
             long n = d.readLong();
@@ -296,6 +318,12 @@ public final class CheckpointFile {
             }
             Checkpoint.Monitored monitors = version == VERSION_WITHOUT_MONITORS ? Checkpoint.Monitored.NONE
                     : readMonitors(file, d);
+            Sampler sampler = Sampler.PTRS;
+            int layout = 1;
+            if (version >= VERSION) {
+                sampler = Sampler.fromRecordedKey(d.readUTF(), "checkpoint sampler");
+                layout = d.readInt();
+            }
             if (d.available() != 0) {
                 throw damaged(file, d.available() + " unexpected bytes at the end of its header");
             }
@@ -304,12 +332,13 @@ public final class CheckpointFile {
             }
             Observables o = new Observables(step, time, pairs[0], pairs[1], new double[][]{pairs[2], pairs[3]},
                     pairs[4], new double[][]{pairs[5], pairs[6]});
-            return new Checkpoint(new Checkpoint.Identity(n, precision, backend, scheme, seed, h, hash), imbalanceLimit,
-                    every, new CsvWriter.Prefix(trajectoryLength, trajectoryChecksum), balnetVersion, o, monitors);
+            return new Checkpoint(new Checkpoint.Identity(n, precision, backend, scheme, seed, h, hash, sampler, layout),
+                    imbalanceLimit, every, new CsvWriter.Prefix(trajectoryLength, trajectoryChecksum), balnetVersion, o,
+                    monitors);
         } catch (EOFException e) {
             throw damaged(file, "its header ends early");
         } catch (BadInputException e) {
-            // A header that passed its checksum but names no known precision or scheme.
+            // A header that passed its checksum but names no known precision, scheme or sampler.
             throw damaged(file, "its header names an unknown value (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw damaged(file, "its header cannot be decoded (" + IoMessages.reason(e) + ")");

@@ -5,10 +5,12 @@ import org.balnet.model.InputError;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.rng.CounterRng;
-import org.balnet.rng.PoissonSampler;
+import org.balnet.rng.PoissonStep;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Engine;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
+import org.balnet.sim.StateBins;
 import org.balnet.sim.StepPlan;
 
 import java.util.ArrayList;
@@ -40,6 +42,7 @@ public class CpuEngine implements Engine {
     private final Precision precision;
     private final int threads;
     protected final long seed;
+    private final Sampler sampler;
     private final RateTable rates;
     /** [population][segment][index] for fp64, or null. */
     private final double[][][] states64;
@@ -50,14 +53,20 @@ public class CpuEngine implements Engine {
     private final double[] partials;
     private final ExecutorService pool;
 
+    /** An engine with the default sampler ({@link Sampler#DEFAULT}). */
+    public CpuEngine(Scenario scenario, Precision precision, long seed, int threads) {
+        this(scenario, precision, seed, threads, Sampler.DEFAULT);
+    }
+
     /**
      * @param scenario  the network (n, couplings, rates)
      * @param precision state precision
      * @param seed      RNG key
      * @param threads   worker threads (1 = run in the caller's thread)
+     * @param sampler   how the spike counts are drawn
      * @throws org.balnet.model.BadInputException (TOO_LARGE) when the heap cannot hold the state
      */
-    public CpuEngine(Scenario scenario, Precision precision, long seed, int threads) {
+    public CpuEngine(Scenario scenario, Precision precision, long seed, int threads, Sampler sampler) {
         if (threads < 1) {
             throw InputError.outOfRange("--threads", threads, ">= 1");
         }
@@ -65,6 +74,7 @@ public class CpuEngine implements Engine {
         this.n = scenario.n();
         this.precision = precision;
         this.seed = seed;
+        this.sampler = sampler;
         this.threads = threads;
         this.rates = new RateTable(scenario);
         long chunks = (n + CHUNK - 1) / CHUNK;
@@ -134,6 +144,11 @@ public class CpuEngine implements Engine {
     }
 
     @Override
+    public Sampler sampler() {
+        return sampler;
+    }
+
+    @Override
     public long n() {
         return n;
     }
@@ -150,26 +165,23 @@ public class CpuEngine implements Engine {
 
     @Override
     public PopulationSums[] step(StepPlan plan) {
-        PoissonSampler.Prepared[][] samplers = new PoissonSampler.Prepared[2][2];
-        for (int a = 0; a < 2; a++) {
-            for (int b = 0; b < 2; b++) {
-                samplers[a][b] = new PoissonSampler.Prepared(plan.lambda[a][b]);
-            }
-        }
-        return runChunks((w, pop, chunk) -> stepChunk(w, pop, chunk, plan, samplers));
+        PoissonStep laws = PoissonStep.prepare(sampler, plan.lambda);
+        return runChunks((w, pop, chunk) -> stepChunk(w, pop, chunk, plan, laws));
     }
 
-    /** Per-thread scratch: the RNG stream and the chunk's sums. */
+    /** Per-thread scratch: the RNG streams and the chunk's sums. */
     protected static final class Worker {
         final CounterRng rng;
-        /** Second stream, for the inhibitory-source count drawn alongside the excitatory one. */
-        final CounterRng rngI;
+        /** Second stream: a table draw's escape, or the inhibitory-source count of PTRS. */
+        final CounterRng second;
         final double[] sums = new double[PopulationSums.WIDTH];
-        final double[] counts = new double[2];
+        /** The chunk's counts N_{alpha e}^j, N_{alpha i}^j, j = first + i. */
+        final long[] countsE = new long[CHUNK];
+        final long[] countsI = new long[CHUNK];
 
         Worker(long seed) {
             rng = new CounterRng(seed);
-            rngI = new CounterRng(seed);
+            second = new CounterRng(seed);
         }
     }
 
@@ -243,7 +255,7 @@ public class CpuEngine implements Engine {
     }
 
     /** Twin: step_population in kernels/step.cl. */
-    private void stepChunk(Worker w, int pop, int chunk, StepPlan plan, PoissonSampler.Prepared[][] samplers) {
+    private void stepChunk(Worker w, int pop, int chunk, StepPlan plan, PoissonStep laws) {
         int seg = chunk / CHUNKS_PER_SEGMENT;
         int off = (chunk % CHUNKS_PER_SEGMENT) * CHUNK;
         long first = (long) chunk * CHUNK;
@@ -256,16 +268,14 @@ public class CpuEngine implements Engine {
         double lambdaI = plan.lambda[pop][1];
         double weightE = plan.weight[pop][0];
         double weightI = plan.weight[pop][1];
-        int streamE = CounterRng.streamPoisson(pop, 0);
-        int streamI = CounterRng.streamPoisson(pop, 1);
         double[] s = w.sums;
+        long[] countsE = w.countsE;
+        long[] countsI = w.countsI;
         java.util.Arrays.fill(s, 0.0);
+        spikeCounts(w, pop, first, len, plan.step, laws);
         for (int i = 0; i < len; i++) {
-            long j = first + i;
-            double[] counts = w.counts;
-            spikeCounts(w, pop, j, plan.step, streamE, streamI, samplers[pop], counts);
-            double countE = counts[0];
-            double countI = counts[1];
+            double countE = countsE[i];
+            double countI = countsI[i];
             // Centred counts: the common part lambda is in delta, computed once on the host in double.
             double jump = weightE * (countE - lambdaE) + weightI * (countI - lambdaI);
             double u = a * load(pop, seg, off + i) + b * jump + delta;
@@ -277,15 +287,13 @@ public class CpuEngine implements Engine {
     }
 
     /**
-     * The spike counts N_{alpha e}^j and N_{alpha i}^j over the step into counts[0], counts[1]: one
-     * Poisson draw each by superposition, their first Philox blocks computed together. The
-     * per-synapse reference engine overrides this with n draws per source.
+     * The spike counts N_{alpha e}^j and N_{alpha i}^j over the step of neurons j = first .. first +
+     * count - 1 into w.countsE, w.countsI: one Poisson draw each by superposition
+     * ({@link PoissonStep#drawChunk}). The per-synapse reference engine overrides this with n draws per
+     * source.
      */
-    protected void spikeCounts(Worker w, int target, long neuron, long step, int streamE, int streamI,
-                               PoissonSampler.Prepared[] samplers, double[] counts) {
-        CounterRng.seekPair(w.rng, w.rngI, step, neuron, streamE, streamI);
-        counts[0] = samplers[0].sample(w.rng);
-        counts[1] = samplers[1].sample(w.rngI);
+    protected void spikeCounts(Worker w, int target, long first, int count, long step, PoissonStep laws) {
+        laws.drawChunk(w.rng, w.second, step, first, target, count, w.countsE, w.countsI);
     }
 
     /** Twin: sums_accumulate in kernels/reduce.cl. */
@@ -345,16 +353,7 @@ public class CpuEngine implements Engine {
         double scale = bins / (hi - lo);
         int p = population.index();
         for (long j = 0; j < n; j++) {
-            double u = state(p, j);
-            int bin;
-            if (u < lo) {
-                bin = 0;
-            } else if (u < hi) {
-                bin = 1 + Math.min(bins - 1, (int) ((u - lo) * scale));
-            } else {
-                bin = bins + 1; // also NaN, which fails both comparisons
-            }
-            counts[bin]++;
+            counts[StateBins.slot(state(p, j), lo, hi, scale, bins)]++;
         }
         return counts;
     }

@@ -2,7 +2,10 @@ package org.balnet.sim.cpu;
 
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
+import org.balnet.rng.CounterRng;
 import org.balnet.rng.PoissonSampler;
+import org.balnet.rng.PoissonStep;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
 import org.balnet.sim.StepPlan;
@@ -13,20 +16,21 @@ import org.balnet.sim.StepPlan;
  * the single Poisson(lambda_{alpha beta}) draw {@link CpuEngine} makes; this engine exists to show it
  * (the tests compare the two in distribution). Everything else (initial state, update, sums) is
  * CpuEngine's, which is why it extends it rather than standing beside it as a backend of its own
- * ({@link org.balnet.sim.Engine}). Limited to n &le; {@link #MAX_N}.
+ * ({@link org.balnet.sim.Engine}). Limited to n &le; {@link #MAX_N}. Each synapse's count is drawn by
+ * {@link PoissonSampler#sample} ({@link Sampler#PTRS}: inversion at these small means) from its own
+ * address, stream {@link CounterRng#streamSynapse}, neuron word j n + k; there is no shared λ to
+ * tabulate, so this engine has no table sampler.
  */
 public final class PerSynapseEngine extends CpuEngine {
     /** Largest n per population: n^2 draws per pair per step. */
     public static final long MAX_N = 2000;
-    /** RNG streams of the per-synapse counts: 8 + 2 * target + source, neuron word = j * n + k. */
-    private static final int STREAM_SYNAPSE_BASE = 8;
 
     private final double h;
     /** h f_{alpha beta}(u_beta^k) at the step's start, [target][source][k]. */
     private final double[][][] synapseMeans;
 
     public PerSynapseEngine(Scenario scenario, long seed, int threads, double h) {
-        super(checkN(scenario), Precision.FP64, seed, threads);
+        super(checkN(scenario), Precision.FP64, seed, threads, Sampler.PTRS);
         this.h = h;
         this.synapseMeans = new double[2][2][(int) n];
     }
@@ -60,17 +64,19 @@ public final class PerSynapseEngine extends CpuEngine {
     }
 
     @Override
-    protected void spikeCounts(Worker w, int target, long neuron, long step, int streamE, int streamI,
-                               PoissonSampler.Prepared[] samplers, double[] counts) {
-        for (int source = 0; source < 2; source++) {
-            double[] means = synapseMeans[target][source];
-            int synapseStream = STREAM_SYNAPSE_BASE + 2 * target + source;
-            long total = 0;
-            for (int k = 0; k < n; k++) {
-                w.rng.seek(step, neuron * n + k, synapseStream);
-                total += PoissonSampler.sample(means[k], w.rng);
+    protected void spikeCounts(Worker w, int target, long first, int count, long step, PoissonStep laws) {
+        for (int i = 0; i < count; i++) {
+            long neuron = first + i;
+            for (int source = 0; source < 2; source++) {
+                double[] means = synapseMeans[target][source];
+                int synapseStream = CounterRng.streamSynapse(target, source);
+                long total = 0;
+                for (int k = 0; k < n; k++) {
+                    w.rng.seek(step, neuron * n + k, synapseStream);
+                    total += PoissonSampler.sample(means[k], w.rng);
+                }
+                (source == 0 ? w.countsE : w.countsI)[i] = total;
             }
-            counts[source] = total;
         }
     }
 }

@@ -32,6 +32,15 @@ public record DeviceInfo(int index, String platform, String name, HostProfile.De
                          long maxParameterSize, boolean fp64, String version, String driver, boolean available,
                          cl_platform_id platformId, cl_device_id deviceId) {
 
+    /**
+     * A simulator of a device rather than a device: Oclgrind, which interprets kernels one instruction
+     * at a time to check them, and reports itself as a GPU. A run takes it only when {@code --device}
+     * names it.
+     */
+    public boolean simulator() {
+        return OpenClDevices.SIMULATORS.stream().anyMatch(s -> platform.contains(s) || name.contains(s));
+    }
+
     /** GPUs and accelerators come before CPU devices when {@code auto} chooses. */
     boolean isGpuLike() {
         return type == HostProfile.DeviceType.GPU || type == HostProfile.DeviceType.ACCELERATOR;

@@ -2,6 +2,8 @@ package org.balnet.sim.opencl;
 
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
+import org.balnet.rng.CounterRng;
+import org.balnet.rng.PoissonTable;
 import org.balnet.sim.SourceRates;
 import org.balnet.sim.TableExp;
 import org.jocl.CL;
@@ -20,14 +22,16 @@ import java.util.List;
 
 /**
  * The OpenCL program of the engine, assembled at load time from the kernel files shipped in the jar
- * ({@code /kernels/*.cl}, one concern each) and generated pieces: {@link TableExp}'s constants, the
- * scenario's rate functions per source ({@link SourceRates#openClSource}), the step plan's offsets and
- * the state layout.
+ * ({@code /kernels/*.cl}, one concern each) and generated pieces: the counter layout's streams and the
+ * Poisson tables' layout, {@link TableExp}'s constants, the scenario's rate functions per source
+ * ({@link SourceRates#openClSource}), the step plan's offsets and the state layout.
  * A build that fails reports the device, the options and the full build log.
  */
 final class KernelProgram {
     /** Kernel files, in the order they are concatenated; generated text goes between them. */
-    static final String[] FILES_BEFORE_GENERATED = {"philox.cl", "poisson.cl", "state.cl"};
+    static final String[] FILES_RNG = {"philox.cl", "poisson.cl"};
+    /** Read after the generated streams and table layout ({@link CounterRng}, {@link PoissonTable}). */
+    static final String[] FILES_BEFORE_GENERATED = {"poisson_table.cl", "state.cl"};
     /** Read after TableExp's generated constants and before the generated per-source rate functions. */
     static final String RATES_FILE = "rates.cl";
     static final String[] FILES_AFTER_GENERATED = {"reduce.cl", "init.cl", "step.cl", "histogram.cl"};
@@ -50,14 +54,19 @@ final class KernelProgram {
     }
 
     /**
-     * The program's sources, in order: philox, poisson, state; TableExp's constants, rates; the
-     * generated per-source rate functions, plan offsets and state layout; reduce, init, step,
-     * histogram.
+     * The program's sources, in order: philox, poisson; the generated counter streams and table layout
+     * ({@link CounterRng#openClDefines}, {@link PoissonTable#openClDefines}); poisson_table, state;
+     * TableExp's constants, rates; the generated per-source rate functions, plan offsets and state
+     * layout; reduce, init, step, histogram.
      *
      * @param planDefines the {@code #define}s of the step plan's layout
      */
     static String[] sources(Scenario scenario, StateLayout layout, String planDefines) {
         List<String> out = new ArrayList<>();
+        for (String f : FILES_RNG) {
+            out.add(file(f));
+        }
+        out.add(CounterRng.openClDefines() + PoissonTable.openClDefines());
         for (String f : FILES_BEFORE_GENERATED) {
             out.add(file(f));
         }

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 /**
  * The OpenCL devices of this machine, and the choice of one: by {@code --device} (an index of
  * {@link #list()} or a substring of the device or platform name), else by the host profile, GPUs and
- * accelerators first, then CPU devices.
+ * accelerators first, then CPU devices, never a simulator such as Oclgrind.
  */
 public final class OpenClDevices {
     /** Environment variable read when {@code --device} is not given. */
@@ -34,6 +34,12 @@ public final class OpenClDevices {
      * (clGetDeviceIDs; asking for platform names is harmless): PoCL. See {@link SignalChaining}.
      */
     static final List<String> IN_PROCESS_LLVM_PLATFORMS = List.of("Portable Computing Language");
+
+    /**
+     * Platform or device names of simulators ({@link DeviceInfo#simulator()}): never chosen without
+     * {@code --device}, however they report their type.
+     */
+    static final List<String> SIMULATORS = List.of("Oclgrind");
 
     /**
      * The devices found, and the platforms passed over without listing their devices.
@@ -155,7 +161,7 @@ public final class OpenClDevices {
      *                       case-insensitive substring of "platform / device name"; null or blank for none
      * @param selectorSource where the selector came from ("--device" or the variable), for messages
      * @throws OpenClFailure                       when there is no device at all, or none that the profile
-     *                                             accepts and that has fp64
+     *                                             accepts, that has fp64 and is not a simulator
      * @throws org.balnet.model.BadInputException when the selector names no device, or a device without fp64
      */
     public static DeviceInfo select(List<DeviceInfo> devices, HostProfile profile, String selector,
@@ -178,12 +184,14 @@ public final class OpenClDevices {
             return chosen;
         }
         return devices.stream()
-                .filter(d -> d.available() && d.fp64() && profile.matches(d))
+                .filter(d -> d.available() && d.fp64() && !d.simulator() && profile.matches(d))
                 .min(Comparator.comparingInt((DeviceInfo d) -> d.isGpuLike() ? 0
                         : d.type() == HostProfile.DeviceType.CPU ? 1 : 2).thenComparingInt(DeviceInfo::index))
                 .orElseThrow(() -> new OpenClFailure(String.format(Locale.ROOT,
-                        "no available OpenCL device with fp64 matches host profile %s (%s); devices: %s",
-                        profile.name(), profile.conditions(), describeAll(devices))));
+                        "no available OpenCL device with fp64 matches host profile %s (%s); devices: %s%s",
+                        profile.name(), profile.conditions(), describeAll(devices),
+                        devices.stream().anyMatch(DeviceInfo::simulator) ? " (a simulator is taken only when --device "
+                                + "names it)" : "")));
     }
 
     private static DeviceInfo bySelector(List<DeviceInfo> devices, String selector, String source) {
@@ -213,7 +221,8 @@ public final class OpenClDevices {
 
     /** Every device's label with its fp64 support, for messages. */
     static String describeAll(List<DeviceInfo> devices) {
-        return devices.stream().map(d -> d.label() + (d.fp64() ? "" : " without fp64"))
+        return devices.stream().map(d -> d.label() + (d.fp64() ? "" : " without fp64")
+                        + (d.simulator() ? " (simulator)" : ""))
                 .collect(Collectors.joining(", "));
     }
 

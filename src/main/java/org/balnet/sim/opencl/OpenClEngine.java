@@ -6,6 +6,9 @@ import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.rng.CounterRng;
 import org.balnet.rng.PoissonSampler;
+import org.balnet.rng.PoissonStep;
+import org.balnet.rng.PoissonTable;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Engine;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
@@ -34,29 +37,44 @@ import java.util.Locale;
  * The OpenCL backend: the states live on one device, and a step is one launch of
  * {@code step_population} for both populations (kernels/step.cl), which draws the Poisson counts,
  * updates the states and leaves one set of partial sums per work-group. Per step the host writes the
- * plan (46 doubles) and reads the partial sums, adding them in group order in double; nothing else
- * crosses and nothing is allocated on the device. The arithmetic per neuron is CpuEngine's, the
- * random numbers are the same (Philox twin, Poisson constants prepared on the host), so the counts
- * agree neuron by neuron and the observables to rounding: the reductions add in another order (the
- * tanh and logistic rates are bit-identical, see SourceRates; erf rates and the initial normals use
- * the device's erf, log and cos, which may differ from Java's by an ulp).
+ * plan ({@value #PLAN_DOUBLES} doubles) and, with the table sampler, the four Poisson tables it built
+ * ({@link PoissonStep}, a few KiB to a few MiB), and reads the partial sums, adding them in group order
+ * in double; nothing else crosses. The arithmetic per neuron is CpuEngine's, the random numbers are
+ * the same (Philox twin, the host's tables or Poisson constants), so the counts agree neuron by
+ * neuron and the observables to rounding: the reductions add in another order (the tanh and logistic
+ * rates are bit-identical, see SourceRates; erf rates and the initial normals use the device's erf, log
+ * and cos, which may differ from Java's by an ulp).
  *
  * <p>Not thread-safe: one thread drives an engine.
  */
 public final class OpenClEngine implements Engine {
     // Layout of the step plan (doubles), per target population: a, b, delta, c, then per source
-    // the spike weight and the PoissonSampler.Prepared constants. Written into the program as
-    // PLAN_* by planDefines(), so host and kernel cannot disagree.
+    // the spike weight, the offset of its table in the tables buffer (in longs; table sampler) and the
+    // constants of its Poisson law (PoissonTable.exportDoubles or PoissonSampler.Prepared.export).
+    // Written into the program as PLAN_* by planDefines(), so host and kernel cannot disagree.
     static final int PLAN_DECAY = 0;
     static final int PLAN_HALF_DECAY = 1;
     static final int PLAN_SHIFT = 2;
     static final int PLAN_CENTRE = 3;
     static final int PLAN_SOURCE_E = 4;
     static final int PLAN_WEIGHT = 0;
-    static final int PLAN_POISSON = 1;
-    static final int PLAN_SOURCE_WIDTH = 1 + PoissonSampler.Prepared.EXPORT_WIDTH;
+    static final int PLAN_TABLE = 1;
+    static final int PLAN_POISSON = 2;
+    static final int PLAN_SOURCE_WIDTH = PLAN_POISSON
+            + Math.max(PoissonTable.EXPORT_DOUBLES, PoissonSampler.Prepared.EXPORT_WIDTH);
     static final int PLAN_SOURCE_I = PLAN_SOURCE_E + PLAN_SOURCE_WIDTH;
     static final int PLAN_STRIDE = PLAN_SOURCE_I + PLAN_SOURCE_WIDTH;
+    static final int PLAN_DOUBLES = 2 * PLAN_STRIDE;
+    /** First size of the tables buffer; it grows by half again whenever a step's tables need more. */
+    private static final int TABLES_INITIAL_BYTES = 64 << 10;
+    // Arguments of step_population after the state buffers.
+    private static final int STEP_ARG_STEP = 6;
+    private static final int STEP_ARG_PLAN = 7;
+    private static final int STEP_ARG_TABLES = 8;
+    private static final int STEP_ARG_TABLES_IN_LOCAL = 9;
+    private static final int STEP_ARG_TABLE_CACHE = 10;
+    private static final int STEP_ARG_PARTIALS = 11;
+    private static final int STEP_ARG_COUNTS = 12;
 
     /** Work-groups of the histogram kernel at most: enough to fill a GPU, few enough to add on the host. */
     private static final int HISTOGRAM_GROUPS = 1024;
@@ -75,15 +93,19 @@ public final class OpenClEngine implements Engine {
      * @param neuronBase       index of this engine's first neuron in the RNG counter (0 in production):
      *                         tests use 2^32 - k to exercise 64-bit neuron indices at small n
      * @param histogramWindow  most bins counted per histogram pass; 0 for what local memory holds
+     * @param tablesInGlobal   read the Poisson tables from global memory even where they fit local
+     *                         memory (tests run both paths)
      */
-    record Options(long maxAllocation, boolean recordCounts, long neuronBase, int histogramWindow) {
-        static final Options DEFAULT = new Options(0, false, 0, 0);
+    record Options(long maxAllocation, boolean recordCounts, long neuronBase, int histogramWindow,
+                   boolean tablesInGlobal) {
+        static final Options DEFAULT = new Options(0, false, 0, 0, false);
     }
 
     private final Scenario scenario;
     private final Precision precision;
     private final long n;
     private final long seed;
+    private final Sampler sampler;
     private final DeviceInfo device;
     private final HostProfile profile;
     private final Options options;
@@ -101,6 +123,9 @@ public final class OpenClEngine implements Engine {
     private final cl_mem[] states;
     private cl_mem partials;
     private cl_mem planBuffer;
+    private cl_mem tablesBuffer;
+    private ByteBuffer tablesHost;
+    private Pointer tablesPointer;
     private cl_mem counts;
 
     private final int stateArgs;
@@ -109,7 +134,13 @@ public final class OpenClEngine implements Engine {
     private final ByteBuffer planHost;
     private final Pointer planPointer;
     private final DoubleBuffer planView;
-    private final double[] planValues = new double[2 * PLAN_STRIDE];
+    private final double[] planValues = new double[PLAN_DOUBLES];
+    private final int[] tablesInLocal = new int[1];
+    private final Pointer tablesInLocalPointer = Pointer.to(tablesInLocal);
+    /** [target][source]: where each table starts in the tables buffer, in longs. */
+    private final long[][] tableOffsets = new long[2][2];
+    /** Local memory the step kernel may give the table cache: the device's less the reduction's scratch. */
+    private final long tableCacheBudget;
     private final ByteBuffer partialHost;
     private final DoubleBuffer partialView;
     private final Pointer partialPointer;
@@ -118,22 +149,29 @@ public final class OpenClEngine implements Engine {
     private final Pointer stepPointer = Pointer.to(stepValue);
     private boolean closed;
 
+    /** An engine with the default sampler ({@link Sampler#DEFAULT}). */
+    public OpenClEngine(Scenario scenario, Precision precision, long seed, DeviceInfo device, HostProfile profile) {
+        this(scenario, precision, seed, Sampler.DEFAULT, device, profile, Options.DEFAULT);
+    }
+
     /**
      * @param scenario  the network (n, rates)
      * @param precision state precision
      * @param seed      RNG key
+     * @param sampler   how the spike counts are drawn
      * @param device    a device with fp64
      * @param profile   work-group size, groups per population, memory share
      * @throws org.balnet.model.BadInputException (TOO_LARGE) when the state does not fit the device memory the
      *                                            profile allows, with the numbers
      * @throws OpenClFailure                       when the kernels do not build or the device is out of resources
      */
-    public OpenClEngine(Scenario scenario, Precision precision, long seed, DeviceInfo device, HostProfile profile) {
-        this(scenario, precision, seed, device, profile, Options.DEFAULT);
+    public OpenClEngine(Scenario scenario, Precision precision, long seed, Sampler sampler, DeviceInfo device,
+                        HostProfile profile) {
+        this(scenario, precision, seed, sampler, device, profile, Options.DEFAULT);
     }
 
-    OpenClEngine(Scenario scenario, Precision precision, long seed, DeviceInfo device, HostProfile profile,
-                 Options options) {
+    OpenClEngine(Scenario scenario, Precision precision, long seed, Sampler sampler, DeviceInfo device,
+                 HostProfile profile, Options options) {
         if (!device.fp64()) {
             throw InputError.CONFLICT.exception("--device", device.label()
                     + " has no fp64 (cl_khr_fp64); the Poisson sampler's arithmetic is double: choose another device");
@@ -142,6 +180,7 @@ public final class OpenClEngine implements Engine {
         this.precision = precision;
         this.n = scenario.n();
         this.seed = seed;
+        this.sampler = sampler;
         this.device = device;
         this.profile = profile;
         this.options = options;
@@ -190,6 +229,8 @@ public final class OpenClEngine implements Engine {
             throw e;
         }
         this.workGroupSize = wg;
+        this.tableCacheBudget = device.localMemory() - (long) PopulationSums.WIDTH * Double.BYTES * wg
+                - LOCAL_MEMORY_RESERVE;
         this.globalSize = new long[]{2 * layout.groupsPerPopulation() * wg};
         this.localSize = new long[]{wg};
         this.description = String.format(Locale.ROOT, "%s (%s, %s), work-group %d, %s, host profile %s",
@@ -239,9 +280,9 @@ public final class OpenClEngine implements Engine {
         while (true) {
             String buildOptions = buildOptions(wg);
             program = KernelProgram.build(context, device.deviceId(), device.label(), sources, buildOptions);
-            initKernel = CL.clCreateKernel(program, "init_population", null);
-            stepKernel = CL.clCreateKernel(program, "step_population", null);
-            histogramKernel = CL.clCreateKernel(program, "histogram_population", null);
+            initKernel = createKernel("init_population", buildOptions);
+            stepKernel = createKernel("step_population", buildOptions);
+            histogramKernel = createKernel("histogram_population", buildOptions);
             long limit = Math.min(kernelWorkGroupSize(initKernel), kernelWorkGroupSize(stepKernel));
             if (limit >= wg || wg == 1) {
                 return wg;
@@ -251,9 +292,25 @@ public final class OpenClEngine implements Engine {
         }
     }
 
-    /** Build options: the work-group size, the state precision, and the count recording of tests. */
+    /**
+     * A kernel of the built program. Some runtimes (Oclgrind) answer a kernel they cannot prepare with
+     * no kernel and no exception: that is a failure naming the kernel, not a NullPointerException later.
+     */
+    private cl_kernel createKernel(String name, String buildOptions) {
+        int[] status = new int[1];
+        cl_kernel k = CL.clCreateKernel(program, name, status);
+        if (k == null || status[0] != CL.CL_SUCCESS) {
+            throw new OpenClFailure("OpenCL on " + device.label() + " built the program (options \"" + buildOptions
+                    + "\") but cannot create its kernel " + name + " (" + CL.stringFor_errorCode(status[0])
+                    + "); its log above may say why");
+        }
+        return k;
+    }
+
+    /** Build options: the work-group size, the sampler, the state precision, and the count recording of tests. */
     String buildOptions(int wg) {
         StringBuilder b = new StringBuilder("-DBALNET_WORK_GROUP_SIZE=").append(wg);
+        b.append(sampler == Sampler.TABLE ? " -DBALNET_SAMPLER_TABLE" : " -DBALNET_SAMPLER_PTRS");
         if (precision == Precision.FP32) {
             b.append(" -DBALNET_STATE_FP32");
         }
@@ -272,6 +329,7 @@ public final class OpenClEngine implements Engine {
                 + "#define PLAN_SOURCE_E " + PLAN_SOURCE_E + "\n"
                 + "#define PLAN_SOURCE_I " + PLAN_SOURCE_I + "\n"
                 + "#define PLAN_WEIGHT " + PLAN_WEIGHT + "\n"
+                + "#define PLAN_TABLE " + PLAN_TABLE + "\n"
                 + "#define PLAN_POISSON " + PLAN_POISSON + "\n"
                 + "#define PLAN_STRIDE " + PLAN_STRIDE + "\n";
     }
@@ -293,6 +351,7 @@ public final class OpenClEngine implements Engine {
         partials = CL.clCreateBuffer(context, CL.CL_MEM_WRITE_ONLY, layout.partialBytes(), null, null);
         planBuffer = CL.clCreateBuffer(context, CL.CL_MEM_READ_ONLY, (long) planValues.length * Double.BYTES, null,
                 null);
+        allocateTables(sampler == Sampler.TABLE ? TABLES_INITIAL_BYTES : Long.BYTES);
         if (options.recordCounts()) {
             counts = CL.clCreateBuffer(context, CL.CL_MEM_WRITE_ONLY, 4 * n * Long.BYTES, null, null);
         }
@@ -310,13 +369,30 @@ public final class OpenClEngine implements Engine {
             setLong(k, stateArgs + 5, options.neuronBase());
         }
         CL.clSetKernelArg(initKernel, stateArgs + 10, Sizeof.cl_mem, Pointer.to(partials));
-        CL.clSetKernelArg(stepKernel, stateArgs + 7, Sizeof.cl_mem, Pointer.to(planBuffer));
-        CL.clSetKernelArg(stepKernel, stateArgs + 8, Sizeof.cl_mem, Pointer.to(partials));
+        CL.clSetKernelArg(stepKernel, stateArgs + STEP_ARG_PLAN, Sizeof.cl_mem, Pointer.to(planBuffer));
+        CL.clSetKernelArg(stepKernel, stateArgs + STEP_ARG_PARTIALS, Sizeof.cl_mem, Pointer.to(partials));
         if (options.recordCounts()) {
-            CL.clSetKernelArg(stepKernel, stateArgs + 9, Sizeof.cl_mem, Pointer.to(counts));
+            CL.clSetKernelArg(stepKernel, stateArgs + STEP_ARG_COUNTS, Sizeof.cl_mem, Pointer.to(counts));
         }
+        // PTRS reads no table; the table sampler sets both again every step (writeTables).
+        CL.clSetKernelArg(stepKernel, stateArgs + STEP_ARG_TABLES_IN_LOCAL, Sizeof.cl_uint, tablesInLocalPointer);
+        CL.clSetKernelArg(stepKernel, stateArgs + STEP_ARG_TABLE_CACHE, Long.BYTES, null);
         setLong(histogramKernel, stateArgs, n);
         setLong(histogramKernel, stateArgs + 1, layout.segmentLength());
+    }
+
+    /** A tables buffer (device and host) of at least {@code bytes}, bound to the step kernel. */
+    private void allocateTables(int bytes) {
+        if (tablesBuffer != null) {
+            CL.clReleaseMemObject(tablesBuffer);
+            tablesBuffer = null;
+        }
+        tablesHost = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        tablesPointer = Pointer.to(tablesHost);
+        tablesBuffer = CL.clCreateBuffer(context, CL.CL_MEM_READ_ONLY, bytes, null, null);
+        if (stepKernel != null) {
+            CL.clSetKernelArg(stepKernel, stateArgs + STEP_ARG_TABLES, Sizeof.cl_mem, Pointer.to(tablesBuffer));
+        }
     }
 
     private static void setLong(cl_kernel k, int index, long value) {
@@ -344,6 +420,11 @@ public final class OpenClEngine implements Engine {
     @Override
     public Precision precision() {
         return precision;
+    }
+
+    @Override
+    public Sampler sampler() {
+        return sampler;
     }
 
     @Override
@@ -387,32 +468,89 @@ public final class OpenClEngine implements Engine {
         if (plan.step < 0 || plan.step > CounterRng.MAX_STEP) {
             throw new IllegalArgumentException("step = " + plan.step + ": must be in 0.." + CounterRng.MAX_STEP);
         }
-        for (int alpha = 0; alpha < 2; alpha++) {
-            int t = alpha * PLAN_STRIDE;
-            planValues[t + PLAN_DECAY] = plan.decay[alpha];
-            planValues[t + PLAN_HALF_DECAY] = plan.halfDecay[alpha];
-            planValues[t + PLAN_SHIFT] = plan.shift[alpha];
-            planValues[t + PLAN_CENTRE] = plan.centre[alpha];
-            for (int beta = 0; beta < 2; beta++) {
-                int s = t + (beta == 0 ? PLAN_SOURCE_E : PLAN_SOURCE_I);
-                planValues[s + PLAN_WEIGHT] = plan.weight[alpha][beta];
-                // Prepared on the host: the device then samples with StrictMath's constants, and a lambda
-                // outside the sampler's range is refused here as in CpuEngine.
-                new PoissonSampler.Prepared(plan.lambda[alpha][beta]).export(planValues, s + PLAN_POISSON);
-            }
-        }
-        planView.clear();
-        planView.put(planValues);
+        // Prepared on the host, as CpuEngine does: the device samples the host's laws, and a lambda
+        // outside the sampler's range is refused here.
+        PoissonStep laws = PoissonStep.prepare(sampler, plan.lambda);
         try {
-            CL.clEnqueueWriteBuffer(queue, planBuffer, CL.CL_FALSE, 0, planHost.capacity(), planPointer,
+            int tableBytes = sampler == Sampler.TABLE ? writeTables(laws) : 0;
+            for (int alpha = 0; alpha < 2; alpha++) {
+                int t = alpha * PLAN_STRIDE;
+                planValues[t + PLAN_DECAY] = plan.decay[alpha];
+                planValues[t + PLAN_HALF_DECAY] = plan.halfDecay[alpha];
+                planValues[t + PLAN_SHIFT] = plan.shift[alpha];
+                planValues[t + PLAN_CENTRE] = plan.centre[alpha];
+                for (int beta = 0; beta < 2; beta++) {
+                    int s = t + (beta == 0 ? PLAN_SOURCE_E : PLAN_SOURCE_I);
+                    planValues[s + PLAN_WEIGHT] = plan.weight[alpha][beta];
+                    if (sampler == Sampler.TABLE) {
+                        planValues[s + PLAN_TABLE] = tableOffsets[alpha][beta];
+                        laws.table(alpha, beta).exportDoubles(planValues, s + PLAN_POISSON);
+                    } else {
+                        planValues[s + PLAN_TABLE] = 0;
+                        laws.prepared(alpha, beta).export(planValues, s + PLAN_POISSON);
+                    }
+                }
+            }
+            planView.clear();
+            planView.put(planValues);
+            // Blocking writes: for a non-blocking one JOCL starts a thread that waits on the write's event
+            // (clWaitForEvents) to release its pointer, so OpenCL would be called from a second host thread
+            // while this one goes on; Oclgrind 21.10 runs queued kernels inside that wait and is not safe
+            // against it (a crash in its MemoryPool::alloc, see docs/opencl.md). The queue is empty here
+            // (the last step ended with a blocking read), so blocking costs only the copy.
+            CL.clEnqueueWriteBuffer(queue, planBuffer, CL.CL_TRUE, 0, planHost.capacity(), planPointer,
                     0, null, null);
+            if (tableBytes > 0) {
+                CL.clEnqueueWriteBuffer(queue, tablesBuffer, CL.CL_TRUE, 0, tableBytes, tablesPointer, 0, null, null);
+            }
             stepValue[0] = plan.step;
-            CL.clSetKernelArg(stepKernel, stateArgs + 6, Sizeof.cl_ulong, stepPointer);
+            CL.clSetKernelArg(stepKernel, stateArgs + STEP_ARG_STEP, Sizeof.cl_ulong, stepPointer);
             CL.clEnqueueNDRangeKernel(queue, stepKernel, 1, null, globalSize, localSize, 0, null, null);
             return readSums();
         } catch (CLException e) {
             throw failure("step " + plan.step, e);
         }
+    }
+
+    /**
+     * Exports the step's four tables one after another into the tables buffer (growing it when they
+     * need more), and decides whether the kernel caches them in local memory: when both tables of
+     * either population fit the budget. Returns the bytes to write.
+     */
+    private int writeTables(PoissonStep laws) {
+        long bytes = 0;
+        long cache = 0;
+        for (int alpha = 0; alpha < 2; alpha++) {
+            long population = 0;
+            for (int beta = 0; beta < 2; beta++) {
+                PoissonTable table = laws.table(alpha, beta);
+                tableOffsets[alpha][beta] = bytes / Long.BYTES;
+                bytes += table.exportBytes();
+                population += table.exportBytes() - (long) PoissonTable.HEADER_LONGS * Long.BYTES;
+            }
+            cache = Math.max(cache, population);
+        }
+        if (bytes > Integer.MAX_VALUE / 2) {
+            throw new IllegalStateException("Poisson tables of " + bytes + " bytes");
+        }
+        if (bytes > tablesHost.capacity()) {
+            allocateTables((int) (bytes + bytes / 2));
+        }
+        for (int alpha = 0; alpha < 2; alpha++) {
+            for (int beta = 0; beta < 2; beta++) {
+                laws.table(alpha, beta).export(tablesHost, (int) (tableOffsets[alpha][beta] * Long.BYTES));
+            }
+        }
+        boolean local = !options.tablesInGlobal() && cache <= tableCacheBudget;
+        tablesInLocal[0] = local ? 1 : 0;
+        CL.clSetKernelArg(stepKernel, stateArgs + STEP_ARG_TABLES_IN_LOCAL, Sizeof.cl_uint, tablesInLocalPointer);
+        CL.clSetKernelArg(stepKernel, stateArgs + STEP_ARG_TABLE_CACHE, local ? cache : Long.BYTES, null);
+        return (int) bytes;
+    }
+
+    /** Whether the last step read its tables from local memory (for tests). */
+    boolean tablesInLocal() {
+        return tablesInLocal[0] != 0;
     }
 
     /** Reads the groups' partial sums (blocking) and adds them in group order, e then i. */
@@ -613,6 +751,7 @@ public final class OpenClEngine implements Engine {
         List<cl_mem> buffers = new ArrayList<>(List.of(states));
         buffers.add(partials);
         buffers.add(planBuffer);
+        buffers.add(tablesBuffer);
         buffers.add(counts);
         for (cl_mem m : buffers) {
             if (m != null) {

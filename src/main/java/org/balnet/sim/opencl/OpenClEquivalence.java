@@ -3,7 +3,8 @@ package org.balnet.sim.opencl;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.rng.CounterRng;
-import org.balnet.rng.PoissonSampler;
+import org.balnet.rng.PoissonStep;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.CommonMode;
 import org.balnet.sim.Observables;
 import org.balnet.sim.PopulationSums;
@@ -20,8 +21,10 @@ import java.util.Locale;
  * <ol>
  *   <li>lockstep: both engines take the same step plans (computed from the Java engine's sums) for
  *   a few steps; every neuron's two Poisson counts from the device must equal those Java draws at the
- *   same addresses, and the states must agree to rounding (a count off by one moves a state by
- *   C/sqrt(n), ten orders of magnitude more);</li>
+ *   same addresses ({@link PoissonStep#draw}), and the states must agree to rounding (a count off by
+ *   one moves a state by C/sqrt(n), ten orders of magnitude more). One more lockstep step sets the four
+ *   λ to {@link #LARGE_LAMBDA} (up to 1e7, what n = 1e9 gives), so that the tables of large networks,
+ *   which live in global memory, are compared at any n;</li>
  *   <li>free running: two independent simulations for more steps; the means and variances must agree
  *   to {@link #FP64_TOLERANCE} relative in fp64 ({@link #FP32_TOLERANCE} in fp32).</li>
  * </ol>
@@ -42,6 +45,8 @@ public final class OpenClEquivalence {
     public static final double FP32_TOLERANCE = 1e-7;
     /** Largest state difference in lockstep, relative to max(1, |u|): rounding only. */
     public static final double FP64_STATE_TOLERANCE = 1e-12;
+    /** λ_αβ, [target][source], of the last lockstep step: the tables of n near 1e9 at any n. */
+    static final double[][] LARGE_LAMBDA = {{1e6, 2.5e6}, {4e6, 1e7}};
 
     private OpenClEquivalence() {
     }
@@ -54,7 +59,8 @@ public final class OpenClEquivalence {
      * @param maxMeanDifference  largest relative difference of v-hat over the free-running steps
      * @param maxVarianceDifference largest relative difference of K-hat over the free-running steps
      */
-    public record Report(String device, long n, Precision precision, int lockstepSteps, int steps, long countsCompared,
+    public record Report(String device, long n, Precision precision, Sampler sampler, int lockstepSteps, int steps,
+                         long countsCompared,
                          long countsDiffering, String firstDifference, double maxStateDifference,
                          double maxMeanDifference, double maxVarianceDifference) {
         public double tolerance() {
@@ -74,13 +80,14 @@ public final class OpenClEquivalence {
         public String describe() {
             return String.format(Locale.ROOT,
                     "device: %s%n"
-                            + "n = %d per population, %s%n"
-                            + "lockstep, %d steps: %d Poisson counts compared, %d differ%s; largest state difference %.3g "
-                            + "(allowed %.1g)%n"
+                            + "n = %d per population, %s, sampler %s%n"
+                            + "lockstep, %d steps and one at lambda up to %.0e: %d Poisson counts compared, %d differ%s; "
+                            + "largest state difference %.3g (allowed %.1g)%n"
                             + "free running, %d steps: largest relative difference of v-hat %.3g, of K-hat %.3g "
                             + "(allowed %.1g)%n"
                             + "%s",
-                    device, n, precision.key, lockstepSteps, countsCompared, countsDiffering,
+                    device, n, precision.key, sampler.key, lockstepSteps, LARGE_LAMBDA[1][1], countsCompared,
+                    countsDiffering,
                     firstDifference.isEmpty() ? "" : " (first: " + firstDifference + ")", maxStateDifference,
                     stateTolerance(), steps, maxMeanDifference, maxVarianceDifference, tolerance(),
                     passed() ? "PASSED: OpenCL reproduces the Java engine" : "FAILED");
@@ -98,7 +105,8 @@ public final class OpenClEquivalence {
      * @param threads       Java engine threads
      */
     public static Report run(Scenario scenario, double[] initialMean, double h, Precision precision, long seed,
-                             DeviceInfo device, HostProfile profile, int lockstepSteps, int steps, int threads) {
+                             Sampler sampler, DeviceInfo device, HostProfile profile, int lockstepSteps, int steps,
+                             int threads) {
         long n = scenario.n();
         if (n > Integer.MAX_VALUE / 2) {
             throw new IllegalArgumentException("the equivalence check reads all states: n = " + n + " is too large");
@@ -109,9 +117,9 @@ public final class OpenClEquivalence {
         double maxState = 0;
         String description;
         double[] k = {scenario.initial().kE(), scenario.initial().kI()};
-        OpenClEngine.Options recording = new OpenClEngine.Options(0, true, 0, 0);
-        try (CpuEngine cpu = new CpuEngine(scenario, precision, seed, threads);
-             OpenClEngine cl = new OpenClEngine(scenario, precision, seed, device, profile, recording)) {
+        OpenClEngine.Options recording = new OpenClEngine.Options(0, true, 0, 0, false);
+        try (CpuEngine cpu = new CpuEngine(scenario, precision, seed, threads, sampler);
+             OpenClEngine cl = new OpenClEngine(scenario, precision, seed, sampler, device, profile, recording)) {
             description = cl.device();
             double[] m = initialMean.clone();
             Observables obs = Observables.from(scenario, 0, 0.0, cpu.initialize(m, k), m);
@@ -119,27 +127,32 @@ public final class OpenClEquivalence {
             CommonMode commonMode = new CommonMode(scenario, scenario.run().scheme(), h);
             StepPlan plan = new StepPlan();
             CounterRng rng = new CounterRng(seed);
+            CounterRng second = new CounterRng(seed);
+            long[] expected = new long[2];
             double[] u = new double[(int) n];
             double[] v = new double[(int) n];
-            for (int step = 0; step < lockstepSteps; step++) {
+            for (int step = 0; step <= lockstepSteps; step++) {
                 commonMode.plan(obs, step, plan);
+                if (step == lockstepSteps) {
+                    for (int a = 0; a < 2; a++) {
+                        plan.lambda[a] = LARGE_LAMBDA[a].clone();
+                    }
+                }
                 PopulationSums[] sums = cpu.step(plan);
                 cl.step(plan);
+                PoissonStep laws = PoissonStep.prepare(sampler, plan.lambda);
                 for (Population alpha : Population.values()) {
                     int a = alpha.index();
                     long[] counts = cl.readCounts(alpha, 0, (int) n);
-                    PoissonSampler.Prepared[] samplers = {new PoissonSampler.Prepared(plan.lambda[a][0]),
-                            new PoissonSampler.Prepared(plan.lambda[a][1])};
                     for (int j = 0; j < n; j++) {
+                        laws.draw(rng, second, step, j, a, expected);
                         for (int beta = 0; beta < 2; beta++) {
-                            rng.seek(step, j, CounterRng.streamPoisson(a, beta));
-                            long expected = samplers[beta].sample(rng);
                             long got = counts[2 * j + beta];
                             compared++;
-                            if (got != expected) {
+                            if (got != expected[beta]) {
                                 if (differing == 0) {
                                     first = String.format(Locale.ROOT, "step %d, N_%s%s of neuron %d: Java %d, OpenCL %d",
-                                            step, alpha.label, beta == 0 ? "e" : "i", j, expected, got);
+                                            step, alpha.label, beta == 0 ? "e" : "i", j, expected[beta], got);
                                 }
                                 differing++;
                             }
@@ -156,10 +169,10 @@ public final class OpenClEquivalence {
         }
         double maxMean = 0;
         double maxVariance = 0;
-        try (Simulation cpu = new Simulation(scenario, new CpuEngine(scenario, precision, seed, threads),
+        try (Simulation cpu = new Simulation(scenario, new CpuEngine(scenario, precision, seed, threads, sampler),
                 scenario.run().scheme(), h, initialMean);
-             Simulation cl = new Simulation(scenario, new OpenClEngine(scenario, precision, seed, device, profile),
-                     scenario.run().scheme(), h, initialMean)) {
+             Simulation cl = new Simulation(scenario, new OpenClEngine(scenario, precision, seed, sampler, device,
+                     profile), scenario.run().scheme(), h, initialMean)) {
             for (int step = 0; step <= steps; step++) {
                 if (step > 0) {
                     cpu.step();
@@ -173,7 +186,7 @@ public final class OpenClEquivalence {
                 }
             }
         }
-        return new Report(description, n, precision, lockstepSteps, steps, compared, differing, first, maxState,
+        return new Report(description, n, precision, sampler, lockstepSteps, steps, compared, differing, first, maxState,
                 maxMean, maxVariance);
     }
 

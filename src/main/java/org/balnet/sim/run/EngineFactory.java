@@ -1,6 +1,7 @@
 package org.balnet.sim.run;
 
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Precision;
 
@@ -14,8 +15,9 @@ public interface EngineFactory {
      * @param backend   backend name, as {@link org.balnet.sim.Backends} takes it
      * @param scenario  the network (n, seed)
      * @param precision state precision
+     * @param sampler   how the spike counts are drawn (a resumed run's is its checkpoint's)
      * @param threads   CPU threads
      * @param h         time step
      */
-    Engine create(String backend, Scenario scenario, Precision precision, int threads, double h);
+    Engine create(String backend, Scenario scenario, Precision precision, Sampler sampler, int threads, double h);
 }

@@ -7,6 +7,8 @@ import org.balnet.io.OutputDirectory;
 import org.balnet.io.Versions;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
+import org.balnet.rng.CounterRng;
+import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Observables;
@@ -148,7 +150,8 @@ public final class RecordedRun implements AutoCloseable {
                 Monitors.diskBytes(monitors, scenario.n(), config.precision(), step.stepsPerRecord(), 0,
                         step.totalSteps(), false)));
         // The engine first: it refuses an n the memory cannot hold before anything is written.
-        Engine engine = engines.create(config.backend(), scenario, config.precision(), config.threads(), step.h());
+        Engine engine = engines.create(config.backend(), scenario, config.precision(), config.sampler(),
+                config.threads(), step.h());
         RecordedRun run = new RecordedRun(dir, scenario, config.initial(), step, config.threads(),
                 config.imbalanceLimit(), config.keepGoing(), config.checkpointEverySteps(), monitors,
                 new CheckpointStore(dir), engine, Checkpoint.Identity.of(scenario, step.h(), engine), log);
@@ -213,7 +216,8 @@ public final class RecordedRun implements AutoCloseable {
                         r.dt(), r.recordEvery(), r.seed(), r.scheme()));
             }
             initial = InitialPoint.resolve(scenario);
-            step = StepSize.choose(scenario, initial.jacobian());
+            // The run's backend decides its step (the exact backend's is the record interval).
+            step = Backends.step(headers.get(0).checkpoint().run().backend(), scenario, initial.jacobian());
         }
         Path trajectory = dir.resolve(TRAJECTORY_CSV);
         RecordedRun run = null;
@@ -221,7 +225,8 @@ public final class RecordedRun implements AutoCloseable {
             for (int i = 0; i < readable.size(); i++) {
                 Path file = readable.get(i);
                 Checkpoint c = headers.get(i).checkpoint();
-                c.requireSettings(file.toString(), step.h(), request.precision(), request.backend());
+                c.requireSettings(file.toString(), step.h(), request.precision(), request.backend(),
+                        request.sampler());
                 MonitorConfig monitors = MonitorConfig.fromOptions(c.monitors().options(), scenario, step);
                 if (c.step() > step.totalSteps()) {
                     throw InputError.outOfRange("--t-end", Json.number(scenario.run().tEnd()), String.format(
@@ -293,7 +298,8 @@ public final class RecordedRun implements AutoCloseable {
                 every > 0 ? CheckpointStore.GENERATIONS : 1, existing,
                 Monitors.diskBytes(monitors, c.run().n(), precision, step.stepsPerRecord(), c.step(),
                         step.totalSteps(), true)));
-        Engine engine = engines.create(c.run().backend(), scenario, precision, request.threads(), step.h());
+        Engine engine = engines.create(c.run().backend(), scenario, precision, c.run().sampler(), request.threads(),
+                step.h());
         // The identity the run was started with: the hash of its scenario as it was (t_end is not hashed).
         return new RecordedRun(dir, scenario, initial, step, request.threads(), limit, request.keepGoing(), every,
                 monitors, store, engine, c.run(), log);
@@ -418,8 +424,11 @@ public final class RecordedRun implements AutoCloseable {
     private RunJson runJson() {
         TimeLoop.Outcome end = result != null ? result.loop() : null;
         Observables last = result != null ? result.last() : null;
+        // An event-driven engine (exact) has no step and no scheme; its work is counted in spikes.
+        boolean exact = engine.eventDriven();
         return new RunJson("simulate", status.key, scenario.toMap(), initial.summary(), engine.backend(),
-                engine.device(), engine.precision().key, scenario.run().scheme().key, step.h(),
+                engine.device(), engine.precision().key, engine.sampler().key, CounterRng.LAYOUT_VERSION,
+                exact ? "none (event-driven)" : scenario.run().scheme().key, exact ? null : step.h(),
                 step.explicitBound(), scenario.run().seed(), threads, imbalanceLimit,
                 checkpointEverySteps > 0 ? checkpointEverySteps * step.h() : null, Versions.current(), resumedFrom,
                 written,
@@ -431,7 +440,8 @@ public final class RecordedRun implements AutoCloseable {
                 result != null ? result.explicitFallbacks() : null,
                 end != null && !end.message().isEmpty() ? end.message() : null, checkpointError, error,
                 monitorConfig.isEmpty() ? null : new RunJson.Monitors(monitorConfig.options(),
-                        Monitors.fileNames(monitorConfig)));
+                        Monitors.fileNames(monitorConfig)),
+                engine.counters().isEmpty() ? null : engine.counters());
     }
 
     /** Best effort: run.json says "failed" and why; a failure to write it must not hide the first one. */

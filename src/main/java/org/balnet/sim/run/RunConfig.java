@@ -4,6 +4,7 @@ import org.balnet.io.Json;
 import org.balnet.io.TimeGrid;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.StepSize;
@@ -20,6 +21,7 @@ import java.util.Locale;
  * @param step                 h and the step counts ({@link StepSize#choose})
  * @param backend              backend name, as {@link org.balnet.sim.Backends} takes it
  * @param precision            state precision
+ * @param sampler              how the spike counts are drawn
  * @param threads              CPU threads
  * @param imbalanceLimit       relative imbalance at which the network counts as out of the balanced state
  * @param keepGoing            simulate on past such a departure (noted, not stopped)
@@ -27,7 +29,7 @@ import java.util.Locale;
  * @param monitors             what the run records besides trajectory.csv
  */
 public record RunConfig(Scenario scenario, InitialPoint initial, StepSize.Choice step, String backend,
-                        Precision precision, int threads, double imbalanceLimit, boolean keepGoing,
+                        Precision precision, Sampler sampler, int threads, double imbalanceLimit, boolean keepGoing,
                         long checkpointEverySteps, MonitorConfig monitors) {
 
     /**

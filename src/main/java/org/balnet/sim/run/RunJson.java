@@ -19,8 +19,11 @@ import java.util.Map;
  * @param backend                the engine, e.g. "cpu"
  * @param device                 the engine's device, in words
  * @param precision              "fp64" or "fp32"
- * @param scheme                 common-mode scheme
- * @param h                      time step
+ * @param sampler                how the spike counts are drawn: "table" or "ptrs" (docs/sampler.md); "none" for
+ *                               the exact backend, which draws no counts
+ * @param counterLayout          the version of the counter layout of the run's random numbers
+ * @param scheme                 common-mode scheme ("none (event-driven)" for the exact backend)
+ * @param h                      time step; absent for the exact backend, which has none
  * @param explicitStabilityBound the explicit scheme's largest stable step at the initial point
  * @param seed                   RNG key
  * @param threads                CPU threads
@@ -40,10 +43,12 @@ import java.util.Map;
  * @param checkpointError        why the checkpoint on interruption could not be written
  * @param error                  why the run failed
  * @param monitors               what the run records besides trajectory.csv; absent when nothing
+ * @param work                   the exact backend's counts of candidates, spikes and rate evaluations
  */
 public record RunJson(String command, String status, Map<String, Object> scenario,
                       @JsonProperty("initial_point") InitialPoint.Summary initialPoint,
-                      String backend, String device, String precision, String scheme, double h,
+                      String backend, String device, String precision, String sampler,
+                      @JsonProperty("counter_layout") int counterLayout, String scheme, Double h,
                       @JsonProperty("explicit_stability_bound") double explicitStabilityBound, long seed,
                       int threads, @JsonProperty("imbalance_limit") double imbalanceLimit,
                       @JsonProperty("checkpoint_every") Double checkpointEvery, Versions versions,
@@ -53,7 +58,8 @@ public record RunJson(String command, String status, Map<String, Object> scenari
                       @JsonProperty("stepping_seconds") Double steppingSeconds,
                       @JsonProperty("neuron_steps_per_s") Double neuronStepsPerSecond,
                       @JsonProperty("explicit_fallback_steps") Long explicitFallbackSteps, String message,
-                      @JsonProperty("checkpoint_error") String checkpointError, String error, Monitors monitors) {
+                      @JsonProperty("checkpoint_error") String checkpointError, String error, Monitors monitors,
+                      Map<String, Object> work) {
     /** The file's name in the run directory. */
     public static final String FILE = "run.json";
 

@@ -25,6 +25,7 @@ public final class StepBenchmark {
      * @param scenario                 scenario name
      * @param n                        neurons per population
      * @param precision                "fp64" or "fp32"
+     * @param sampler                  how the spike counts are drawn: "table" or "ptrs"
      * @param scheme                   common-mode scheme
      * @param threads                  CPU threads
      * @param steps                    steps per repeat
@@ -33,12 +34,16 @@ public final class StepBenchmark {
      * @param secondsPerStepMin        fastest repeat
      * @param secondsPerStepMax        slowest repeat
      * @param neuronStepsPerSecond     2n steps / median seconds
+     * @param spikesPerSecond          the exact backend's spikes per second over the timed steps (a step of
+     *                                 it is one record interval); absent for the tau-leaped backends
      */
-    public record Result(String backend, String device, String scenario, long n, String precision, String scheme,
+    public record Result(String backend, String device, String scenario, long n, String precision, String sampler,
+                         String scheme,
                          int threads, int steps, int repeats, @JsonProperty("seconds_per_step") double secondsPerStep,
                          @JsonProperty("seconds_per_step_min") double secondsPerStepMin,
                          @JsonProperty("seconds_per_step_max") double secondsPerStepMax,
-                         @JsonProperty("neuron_steps_per_s") double neuronStepsPerSecond) {
+                         @JsonProperty("neuron_steps_per_s") double neuronStepsPerSecond,
+                         @JsonProperty("spikes_per_s") Double spikesPerSecond) {
     }
 
     private StepBenchmark() {
@@ -55,6 +60,10 @@ public final class StepBenchmark {
         double[] seconds = new double[repeats];
         String backend;
         String device;
+        String sampler;
+        boolean eventDriven;
+        Object spikesBefore;
+        Object spikesAfter;
         Simulation created;
         try {
             created = new Simulation(scenario, engine, scenario.run().scheme(), step.h(), initial.mean());
@@ -66,6 +75,7 @@ public final class StepBenchmark {
             for (int i = 0; i < warmup; i++) {
                 sim.step();
             }
+            spikesBefore = engine.counters().get("spikes");
             for (int rep = 0; rep < repeats; rep++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < steps; i++) {
@@ -75,12 +85,18 @@ public final class StepBenchmark {
             }
             backend = engine.backend();
             device = engine.device();
+            sampler = engine.sampler().key;
+            eventDriven = engine.eventDriven();
+            spikesAfter = engine.counters().get("spikes");
         }
         double[] sorted = seconds.clone();
         Arrays.sort(sorted);
         double median = repeats % 2 == 1 ? sorted[repeats / 2] : 0.5 * (sorted[repeats / 2 - 1] + sorted[repeats / 2]);
-        return new Result(backend, device, scenario.name(), scenario.n(), precision.key, scenario.run().scheme().key,
-                threads, steps, repeats, median / steps, sorted[0] / steps, sorted[repeats - 1] / steps,
-                2.0 * scenario.n() * steps / median);
+        Double spikesPerSecond = spikesAfter == null ? null
+                : ((Long) spikesAfter - (Long) spikesBefore) / Arrays.stream(seconds).sum();
+        return new Result(backend, device, scenario.name(), scenario.n(), precision.key, sampler,
+                eventDriven ? "none (event-driven)" : scenario.run().scheme().key, threads, steps, repeats,
+                median / steps, sorted[0] / steps, sorted[repeats - 1] / steps, 2.0 * scenario.n() * steps / median,
+                spikesPerSecond);
     }
 }

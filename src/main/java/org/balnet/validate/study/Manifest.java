@@ -8,6 +8,7 @@ import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Precision;
 import org.balnet.sim.opencl.DeviceRequest;
@@ -62,6 +63,7 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
      * @param baseSeed         the seed every replica's key derives from
      * @param backend          backend name
      * @param precision        fp64 or fp32
+     * @param sampler          how the spike counts are drawn (docs/sampler.md)
      * @param host             a built-in host profile's name, or {@link #HOST_FILE}
      * @param device           --device as given, or null (the environment's, else the profile's choice: on a
      *                         GPU node, the one GPU Slurm gave the task)
@@ -75,7 +77,8 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
      */
     public record Options(String scenario, @JsonProperty("scenario_name") String scenarioName,
                           @JsonProperty("scenario_sha256") String scenarioSha256, List<Long> n, int replicas,
-                          @JsonProperty("base_seed") long baseSeed, String backend, String precision, String host,
+                          @JsonProperty("base_seed") long baseSeed, String backend, String precision, String sampler,
+                          String host,
                           String device, Integer threads, double from,
                           @JsonProperty("gauss_times") List<Double> gaussTimes, double alpha,
                           @JsonProperty("imbalance_limit") double imbalanceLimit,
@@ -123,7 +126,7 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
                               Double checkpointEvery, int replicasPerShard, String command) {
         Options o = new Options(SCENARIO_FILE, c.scenario().name(), sha256(scenarioText),
                 Arrays.stream(c.sizes()).boxed().toList(), c.replicas(), c.baseSeed(), c.backend(), c.precision().key,
-                host, device, threads, c.from(), Arrays.stream(c.histogramTimes()).boxed().toList(), c.alpha(),
+                c.sampler().key, host, device, threads, c.from(), Arrays.stream(c.histogramTimes()).boxed().toList(), c.alpha(),
                 c.imbalanceLimit(), checkpointEvery, replicasPerShard);
         List<Shard> shards = new ArrayList<>();
         for (long n : c.sizes()) {
@@ -144,7 +147,7 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
      */
     static String studyId(Options o, List<Shard> shards) {
         Options defining = new Options(o.scenario(), o.scenarioName(), o.scenarioSha256(), o.n(), o.replicas(),
-                o.baseSeed(), o.backend(), o.precision(), o.host(), null, null, o.from(), o.gaussTimes(), o.alpha(),
+                o.baseSeed(), o.backend(), o.precision(), o.sampler(), o.host(), null, null, o.from(), o.gaussTimes(), o.alpha(),
                 o.imbalanceLimit(), o.checkpointEvery(), o.replicasPerShard());
         return sha256(Json.writeLine(defining) + "\n" + Json.writeLine(shards)).substring(0, 16);
     }
@@ -194,6 +197,7 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
         if (m.options() == null || m.shards() == null || m.studyId() == null || m.command() == null
                 || m.options().n() == null || m.options().gaussTimes() == null || m.options().scenario() == null
                 || m.options().host() == null || m.options().backend() == null || m.options().precision() == null
+                || m.options().sampler() == null
                 || m.shards().stream().anyMatch(s -> s == null || s.seeds() == null || s.seeds().isEmpty())) {
             throw InputError.UNREADABLE.exception(option, option + " " + file, "incomplete (a key is missing)");
         }
@@ -238,7 +242,8 @@ public record Manifest(int format, @JsonProperty("study_id") String studyId, Str
         String device = deviceOverride != null ? deviceOverride : options.device();
         return new Validation.Config(s, options.n().stream().mapToLong(Long::longValue).toArray(), options.replicas(),
                 options.baseSeed(), Backends.check(options.backend()), Precision.fromKey(options.precision(),
-                "precision"), DeviceRequest.of(profile, device), threads, options.from(),
+                "precision"), Sampler.fromRecordedKey(options.sampler(), "sampler"), DeviceRequest.of(profile, device),
+                threads, options.from(),
                 options.gaussTimes().stream().mapToDouble(Double::doubleValue).toArray(), options.alpha(),
                 options.imbalanceLimit());
     }

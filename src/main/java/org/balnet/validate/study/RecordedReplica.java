@@ -8,6 +8,7 @@ import org.balnet.model.BadInputException;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.sim.RunStatus;
+import org.balnet.sim.Backends;
 import org.balnet.sim.StepSize;
 import org.balnet.sim.TrajectoryRow;
 import org.balnet.sim.checkpoint.CheckpointException;
@@ -77,7 +78,7 @@ final class RecordedReplica {
         RecordedRun run = null;
         if (before != null && !new CheckpointStore(dir).checkpoints().isEmpty()) {
             try {
-                run = RecordedRun.resume(dir, new Resume(null, spec.precision(), spec.backend(), spec.threads(), null,
+                run = RecordedRun.resume(dir, new Resume(null, spec.precision(), spec.backend(), spec.sampler(), spec.threads(), null,
                         null, false), engines, log);
                 for (String skipped : run.skipped()) {
                     log.println("warning: " + who + ": skipped " + skipped);
@@ -92,8 +93,9 @@ final class RecordedReplica {
         }
         if (run == null) {
             deleteTree(dir);
-            StepSize.Choice step = StepSize.choose(s, spec.initial().jacobian());
-            RunConfig config = new RunConfig(s, spec.initial(), step, spec.backend(), spec.precision(), spec.threads(),
+            StepSize.Choice step = Backends.step(spec.backend(), s, spec.initial().jacobian());
+            RunConfig config = new RunConfig(s, spec.initial(), step, spec.backend(), spec.precision(), spec.sampler(),
+                    spec.threads(),
                     spec.imbalanceLimit(), false, RunConfig.checkpointSteps(checkpointEvery, s, step),
                     MonitorConfig.NONE);
             run = RecordedRun.start(dir, false, config, engines, log);

@@ -124,8 +124,8 @@ public final class ShardTask {
                     k, k > 1 ? "s" : "", gpuEnvironment());
             log.flush();
             InitialPoint initial = InitialPoint.resolve(c.scenario());
-            EngineFactory engines = (backend, scenario, precision, t, h) -> Backends.create(backend, scenario,
-                    precision, scenario.run().seed(), t, h, c.devices(), log);
+            EngineFactory engines = (backend, scenario, precision, sampler, t, h) -> Backends.create(backend,
+                    scenario, precision, scenario.run().seed(), sampler, t, h, c.devices(), log);
             for (int i = 0; i < shard.count(); i++) {
                 int r = shard.firstReplica() + i;
                 Replica.Spec spec = Validation.replicaSpec(c, initial, shard.n(), r);

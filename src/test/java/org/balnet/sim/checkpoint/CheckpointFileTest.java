@@ -7,6 +7,8 @@ import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
 import org.balnet.model.Scheme;
+import org.balnet.rng.CounterRng;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Precision;
@@ -59,7 +61,8 @@ class CheckpointFileTest {
         if (backend.equals("opencl")) {
             OpenClTestDevice.device();
         }
-        return Backends.create(backend, s, p, SEED, 2, H, new PrintWriter(Writer.nullWriter()));
+        return Backends.create(backend, s, p, SEED, Backends.defaultSampler(backend), 2, H,
+                new PrintWriter(Writer.nullWriter()));
     }
 
     /** The Java backends, precisions and n the continuation must be exact for (per-synapse is O(n^2): small n). */
@@ -88,8 +91,9 @@ class CheckpointFileTest {
         Engine e = sim.engine();
         Scenario s = sim.scenario();
         return new Checkpoint(new Checkpoint.Identity(s.n(), e.precision(), e.backend(), sim.scheme(), SEED, sim.h(),
-                Checkpoint.scenarioHash(s)), 0.5, 10, new CsvWriter.Prefix(trajectoryLength, trajectoryChecksum),
-                "test", sim.observables(), Checkpoint.Monitored.NONE);
+                Checkpoint.scenarioHash(s), e.sampler(), CounterRng.LAYOUT_VERSION), 0.5, 10,
+                new CsvWriter.Prefix(trajectoryLength, trajectoryChecksum), "test", sim.observables(),
+                Checkpoint.Monitored.NONE);
     }
 
     static void write(Path file, Checkpoint c, Engine engine, int chunk) throws IOException {
@@ -307,25 +311,32 @@ class CheckpointFileTest {
         Scenario s = mv61(5000);
         Scenario.RunSettings r = s.run();
         String hash = Checkpoint.scenarioHash(s);
-        Checkpoint c = new Checkpoint(new Checkpoint.Identity(5000, Precision.FP64, "cpu", r.scheme(), r.seed(), H, hash),
-                0.5, 0, new CsvWriter.Prefix(0, 0), "test", null, Checkpoint.Monitored.NONE);
-        c.requireMatches("f", s, H, null, null);
-        c.requireMatches("f", s, H, Precision.FP64, "cpu");
-        c.requireMatches("f", s, H, null, "auto");
+        Checkpoint c = new Checkpoint(new Checkpoint.Identity(5000, Precision.FP64, "cpu", r.scheme(), r.seed(), H, hash,
+                Sampler.TABLE, CounterRng.LAYOUT_VERSION), 0.5, 0, new CsvWriter.Prefix(0, 0), "test", null,
+                Checkpoint.Monitored.NONE);
+        c.requireMatches("f", s, H, null, null, null);
+        c.requireMatches("f", s, H, Precision.FP64, "cpu", Sampler.TABLE);
+        c.requireMatches("f", s, H, null, "auto", null);
 
         record Case(String what, Runnable check, String key, String message) {
         }
         Scenario other = s.withInitialMeans(-5.03, -1.28);
         for (Case k : new Case[]{
-                new Case("n", () -> c.requireMatches("f", s.withN(6000), H, null, null), "--resume", "network.n = 6000"),
+                new Case("n", () -> c.requireMatches("f", s.withN(6000), H, null, null, null), "--resume",
+                        "network.n = 6000"),
                 new Case("seed", () -> c.requireMatches("f", s.withRun(new Scenario.RunSettings(r.tEnd(), r.dt(),
-                        r.recordEvery(), 99, r.scheme())), H, null, null), "--resume", "run.seed = 99"),
+                        r.recordEvery(), 99, r.scheme())), H, null, null, null), "--resume", "run.seed = 99"),
                 new Case("scheme", () -> c.requireMatches("f", s.withRun(new Scenario.RunSettings(r.tEnd(), r.dt(),
-                        r.recordEvery(), r.seed(), Scheme.EXPLICIT)), H, null, null), "--resume", "run.scheme = explicit"),
-                new Case("scenario", () -> c.requireMatches("f", other, H, null, null), "--resume", "another scenario"),
-                new Case("h", () -> c.requireMatches("f", s, H / 2, null, null), "--resume", "h = 0.005"),
-                new Case("precision", () -> c.requireMatches("f", s, H, Precision.FP32, null), "--precision", "fp32"),
-                new Case("backend", () -> c.requireMatches("f", s, H, null, "per-synapse"), "--backend", "per-synapse")}) {
+                        r.recordEvery(), r.seed(), Scheme.EXPLICIT)), H, null, null, null), "--resume", "run.scheme = explicit"),
+                new Case("scenario", () -> c.requireMatches("f", other, H, null, null, null), "--resume",
+                        "another scenario"),
+                new Case("h", () -> c.requireMatches("f", s, H / 2, null, null, null), "--resume", "h = 0.005"),
+                new Case("precision", () -> c.requireMatches("f", s, H, Precision.FP32, null, null), "--precision",
+                        "fp32"),
+                new Case("backend", () -> c.requireMatches("f", s, H, null, "per-synapse", null), "--backend",
+                        "per-synapse"),
+                new Case("sampler", () -> c.requireMatches("f", s, H, null, null, Sampler.PTRS), "--sampler",
+                        "sampler table")}) {
             BadInputException e = assertThrows(BadInputException.class, k.check::run, k.what);
             assertEquals(InputError.CONFLICT, e.kind(), k.what);
             assertEquals(k.key, e.key(), k.what);

@@ -86,7 +86,8 @@ class MonitorsTest {
             // Skipped (failed in CI) here when there is no device; after this, a failure is a failure.
             OpenClTestDevice.device();
         }
-        return Backends.create(backend, s, p, s.run().seed(), 2, h, new PrintWriter(Writer.nullWriter()));
+        return Backends.create(backend, s, p, s.run().seed(), Backends.defaultSampler(backend), 2, h,
+                new PrintWriter(Writer.nullWriter()));
     }
 
     @ParameterizedTest(name = "{0} {1} n = {2}")

@@ -62,6 +62,28 @@ class OpenClDevicesTest {
         assertTrue(noFp64.getMessage().contains("fp64"), noFp64.getMessage());
     }
 
+    /**
+     * Oclgrind reports itself as a GPU with fp64: without --device it is never chosen, not even when it
+     * is the only device, whatever the profile; named, it is.
+     */
+    @Test
+    void aSimulatorIsTakenOnlyWhenNamed() {
+        DeviceInfo oclgrind = fake(0, "Oclgrind", "Oclgrind Simulator", HostProfile.DeviceType.GPU, true);
+        assertTrue(oclgrind.simulator());
+        List<DeviceInfo> machine = List.of(oclgrind,
+                fake(1, "Portable Computing Language", "pthread-skylake", HostProfile.DeviceType.CPU, true));
+        for (String profile : new String[]{"auto", "pocl-cpu"}) {
+            assertEquals(1, OpenClDevices.select(machine, HostProfile.load(profile), null, "--device").index(), profile);
+        }
+        OpenClFailure alone = assertThrows(OpenClFailure.class,
+                () -> OpenClDevices.select(List.of(oclgrind), HostProfile.load("auto"), null, "--device"));
+        assertTrue(alone.getMessage().contains("(simulator)") && alone.getMessage().contains("--device names it"),
+                alone.getMessage());
+        assertEquals(0, OpenClDevices.select(machine, HostProfile.load("auto"), "oclgrind", "--device").index());
+        assertTrue(!machine.get(1).simulator());
+        assertEquals(0, OpenClDevices.select(machine, HostProfile.load("auto"), "0", "--device").index());
+    }
+
     @Test
     void noDeviceAtAllIsARunTimeFailure() {
         OpenClFailure e = assertThrows(OpenClFailure.class,

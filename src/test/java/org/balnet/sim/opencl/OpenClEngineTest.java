@@ -8,7 +8,8 @@ import org.balnet.model.ScenarioLoader;
 import org.balnet.model.Scheme;
 import org.balnet.rng.CounterRng;
 import org.balnet.rng.PoissonLaw;
-import org.balnet.rng.PoissonSampler;
+import org.balnet.rng.PoissonStep;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.CommonMode;
 import org.balnet.sim.Engine;
 import org.balnet.sim.Observables;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -67,7 +70,11 @@ class OpenClEngineTest {
     }
 
     static OpenClEngine openCl(Scenario s, Precision p, long seed, OpenClEngine.Options options) {
-        return new OpenClEngine(s, p, seed, device, OpenClTestDevice.profile(), options);
+        return openCl(s, p, seed, Sampler.DEFAULT, options);
+    }
+
+    static OpenClEngine openCl(Scenario s, Precision p, long seed, Sampler sampler, OpenClEngine.Options options) {
+        return new OpenClEngine(s, p, seed, sampler, device, OpenClTestDevice.profile(), options);
     }
 
     static double[][] trajectory(Engine engine, Scenario s, int steps) {
@@ -82,27 +89,29 @@ class OpenClEngineTest {
     }
 
     /**
-     * The issue's count test. Both engines take the same plans (from the Java engine's sums), so the
-     * lambdas are the same bits; the device records every neuron's two counts, which must equal the
-     * Java draws at the same (step, neuron, stream). The states must then agree to rounding: one count
-     * off by one would move a state by b C / sqrt(n) = 1.6e-3, the tolerance is 1e-13.
+     * The issue's count test, for each sampler, and for the table sampler with its tables cached in
+     * local memory (what the host chooses at this n) and read from global memory. Both engines take the
+     * same plans (from the Java engine's sums), so the lambdas are the same bits; the device records
+     * every neuron's two counts, which must equal the Java draws ({@link PoissonStep#draw}) at the same
+     * addresses. The states must then agree to rounding: one count off by one would move a state by
+     * b C / sqrt(n) = 1.6e-3, the tolerance is 1e-13.
      */
-    @Test
-    void everyPoissonCountMatchesJavaForTenSteps() {
+    @ParameterizedTest(name = "{0}, tables in global memory: {1}")
+    @CsvSource({"TABLE, false", "TABLE, true", "PTRS, false"})
+    void everyPoissonCountMatchesJavaForTenSteps(Sampler sampler, boolean tablesInGlobal) {
         Scenario s = mv61(N);
         long seed = 20240601;
         double stateTolerance = 1e-13;
         double smallestJump = Math.exp(-H / 2) * 0.5 / Math.sqrt(N);
         assertTrue(smallestJump > 1e9 * stateTolerance, "a count difference must be visible in the states");
-        OpenClEngine.Options recording = new OpenClEngine.Options(0, true, 0, 0);
-        try (CpuEngine cpu = new CpuEngine(s, Precision.FP64, seed, 2);
-             OpenClEngine cl = openCl(s, Precision.FP64, seed, recording)) {
+        OpenClEngine.Options recording = new OpenClEngine.Options(0, true, 0, 0, tablesInGlobal);
+        try (CpuEngine cpu = new CpuEngine(s, Precision.FP64, seed, 2, sampler);
+             OpenClEngine cl = openCl(s, Precision.FP64, seed, sampler, recording)) {
             Observables obs = Observables.from(s, 0, 0, cpu.initialize(MV61_MEAN, UNIT_VARIANCE), MV61_MEAN);
             PopulationSums[] initial = cl.initialize(MV61_MEAN, UNIT_VARIANCE);
             assertEquals(N, initial[0].count);
             CommonMode commonMode = new CommonMode(s, Scheme.SEMI_IMPLICIT, H);
             StepPlan plan = new StepPlan();
-            CounterRng rng = new CounterRng(seed);
             double[] u = new double[N];
             double[] v = new double[N];
             long compared = 0;
@@ -111,22 +120,11 @@ class OpenClEngineTest {
                 commonMode.plan(obs, step, plan);
                 PopulationSums[] sums = cpu.step(plan);
                 cl.step(plan);
+                if (sampler == Sampler.TABLE) {
+                    assertEquals(!tablesInGlobal, cl.tablesInLocal(), "where the tables were read at step " + step);
+                }
+                compared += compareCounts(cl, plan, sampler, seed, 0, N, step);
                 for (Population alpha : Population.values()) {
-                    int a = alpha.index();
-                    long[] counts = cl.readCounts(alpha, 0, N);
-                    for (int beta = 0; beta < 2; beta++) {
-                        PoissonSampler.Prepared sampler = new PoissonSampler.Prepared(plan.lambda[a][beta]);
-                        for (int j = 0; j < N; j++) {
-                            rng.seek(step, j, CounterRng.streamPoisson(a, beta));
-                            long expected = sampler.sample(rng);
-                            if (counts[2 * j + beta] != expected) {
-                                fail(String.format(Locale.ROOT, "step %d, N_%s%s of neuron %d (lambda %s): Java %d, "
-                                                + "OpenCL %d", step, alpha.label, beta == 0 ? "e" : "i", j,
-                                        plan.lambda[a][beta], expected, counts[2 * j + beta]));
-                            }
-                            compared++;
-                        }
-                    }
                     cpu.readState(alpha, 0, u, N);
                     cl.readState(alpha, 0, v, N);
                     for (int j = 0; j < N; j++) {
@@ -139,8 +137,67 @@ class OpenClEngineTest {
                 }
                 obs = Observables.from(s, step + 1, (step + 1) * H, sums, plan.centre);
             }
-            System.out.printf(Locale.ROOT, "OpenCL engine: %d Poisson counts identical to Java; states within %.3g%n",
-                    compared, maxState);
+            System.out.printf(Locale.ROOT, "OpenCL engine, %s: %d Poisson counts identical to Java; states within "
+                    + "%.3g%n", sampler.key, compared, maxState);
+        }
+    }
+
+    /**
+     * Every count the device recorded for the last step against {@link PoissonStep#draw} at the same
+     * addresses (neurons numbered from {@code base}); returns how many were compared.
+     */
+    static long compareCounts(OpenClEngine cl, StepPlan plan, Sampler sampler, long seed, long base, int n,
+                              long step) {
+        PoissonStep laws = PoissonStep.prepare(sampler, plan.lambda);
+        CounterRng rng = new CounterRng(seed);
+        CounterRng second = new CounterRng(seed);
+        long[] expected = new long[2];
+        long compared = 0;
+        for (Population alpha : Population.values()) {
+            int a = alpha.index();
+            long[] counts = cl.readCounts(alpha, 0, n);
+            for (int j = 0; j < n; j++) {
+                laws.draw(rng, second, plan.step, base + j, a, expected);
+                for (int beta = 0; beta < 2; beta++) {
+                    if (counts[2 * j + beta] != expected[beta]) {
+                        fail(String.format(Locale.ROOT, "step %d, N_%s%s of neuron %d (index %d, lambda %s, %s): "
+                                        + "Java %d, OpenCL %d", step, alpha.label, beta == 0 ? "e" : "i", j, base + j,
+                                plan.lambda[a][beta], sampler.key, expected[beta], counts[2 * j + beta]));
+                    }
+                    compared++;
+                }
+            }
+        }
+        return compared;
+    }
+
+    /**
+     * The tables of large networks, at small n: λ_αβ set directly to 1e6 .. 1e7 (what n near 1e9 gives;
+     * tables of 12,000 to 40,000 cells), every count as Java draws it, with the tables read from local
+     * memory where they fit and from global memory. Over 4e5 draws at an escape probability of 4.5e-10
+     * no draw escapes; escapes are compared in the twin test, which forces them.
+     */
+    @ParameterizedTest(name = "tables in global memory: {0}")
+    @ValueSource(booleans = {false, true})
+    void countsMatchJavaAtLambdaUpToTenMillion(boolean tablesInGlobal) {
+        int n = 50_000;
+        Scenario s = mv61(n);
+        long seed = 99;
+        try (OpenClEngine cl = openCl(s, Precision.FP64, seed, Sampler.TABLE,
+                new OpenClEngine.Options(0, true, 0, 0, tablesInGlobal))) {
+            PopulationSums[] sums = cl.initialize(MV61_MEAN, UNIT_VARIANCE);
+            StepPlan plan = new StepPlan();
+            new CommonMode(s, Scheme.SEMI_IMPLICIT, H).plan(Observables.from(s, 0, 0, sums, MV61_MEAN), 0, plan);
+            double[][][] lambdas = {{{1e6, 2.5e6}, {1e6, 1.5e6}}, {{4e6, 1e7}, {2e6, 9.99e6}}};
+            for (int k = 0; k < lambdas.length; k++) {
+                plan.step = 7 + k;
+                plan.lambda[0] = lambdas[k][0].clone();
+                plan.lambda[1] = lambdas[k][1].clone();
+                cl.step(plan);
+                compareCounts(cl, plan, Sampler.TABLE, seed, 0, n, plan.step);
+                System.out.printf(Locale.ROOT, "OpenCL engine: counts identical to Java at lambda %s, tables in %s "
+                        + "memory%n", Arrays.deepToString(plan.lambda), cl.tablesInLocal() ? "local" : "global");
+            }
         }
     }
 
@@ -189,7 +246,7 @@ class OpenClEngineTest {
     void stateSplitOverBuffersGivesTheSameBits() {
         Scenario s = mv61(N);
         long threeTiles = 3L * CpuEngine.CHUNK * Double.BYTES;
-        OpenClEngine split = openCl(s, Precision.FP64, 9, new OpenClEngine.Options(threeTiles, false, 0, 0));
+        OpenClEngine split = openCl(s, Precision.FP64, 9, new OpenClEngine.Options(threeTiles, false, 0, 0, false));
         assertEquals(CpuEngine.CHUNK, split.layout().tile());
         assertEquals(9, split.layout().segments(), split.device());
         OpenClEngine whole = openCl(s, Precision.FP64, 9);
@@ -225,7 +282,7 @@ class OpenClEngineTest {
         int n = 6000;
         Scenario s = mv61(n);
         for (long base : new long[]{(1L << 32) - 3000, 1L << 40}) {
-            try (OpenClEngine cl = openCl(s, Precision.FP64, 3, new OpenClEngine.Options(0, true, base, 0))) {
+            try (OpenClEngine cl = openCl(s, Precision.FP64, 3, new OpenClEngine.Options(0, true, base, 0, false))) {
                 PopulationSums[] sums = cl.initialize(MV61_MEAN, UNIT_VARIANCE);
                 double[] u = new double[n];
                 cl.readState(Population.I, 0, u, n);
@@ -239,17 +296,7 @@ class OpenClEngineTest {
                 new CommonMode(s, Scheme.SEMI_IMPLICIT, H).plan(Observables.from(s, 0, 0, sums, MV61_MEAN), 0, plan);
                 plan.step = 12345;
                 cl.step(plan);
-                for (Population alpha : Population.values()) {
-                    long[] counts = cl.readCounts(alpha, 0, n);
-                    for (int beta = 0; beta < 2; beta++) {
-                        PoissonSampler.Prepared sampler = new PoissonSampler.Prepared(plan.lambda[alpha.index()][beta]);
-                        for (int j = 0; j < n; j++) {
-                            rng.seek(plan.step, base + j, CounterRng.streamPoisson(alpha.index(), beta));
-                            assertEquals(sampler.sample(rng), counts[2 * j + beta],
-                                    "neuron " + alpha.label + j + " at index " + (base + j) + ", source " + beta);
-                        }
-                    }
-                }
+                compareCounts(cl, plan, Sampler.DEFAULT, 3, base, n, plan.step);
             }
         }
     }
@@ -294,7 +341,7 @@ class OpenClEngineTest {
         System.arraycopy(special, 0, u, 100, special.length);
         try (CpuEngine cpu = new CpuEngine(s, p, 1, 1);
              OpenClEngine cl = openCl(s, p, 1);
-             OpenClEngine narrow = openCl(s, p, 1, new OpenClEngine.Options(0, false, 0, 3))) {
+             OpenClEngine narrow = openCl(s, p, 1, new OpenClEngine.Options(0, false, 0, 3, false))) {
             for (Engine e : new Engine[]{cpu, cl, narrow}) {
                 e.writeState(Population.E, 0, u, n);
             }
@@ -370,7 +417,7 @@ class OpenClEngineTest {
         Scenario s = mv61(N);
         double[][] lambdas = {{0.7, 3.7}, {25.0, 1234.5}};
         double alphaEach = 1e-3 / 12;
-        try (OpenClEngine cl = openCl(s, Precision.FP64, 42, new OpenClEngine.Options(0, true, 0, 0))) {
+        try (OpenClEngine cl = openCl(s, Precision.FP64, 42, new OpenClEngine.Options(0, true, 0, 0, false))) {
             cl.initialize(MV61_MEAN, UNIT_VARIANCE);
             StepPlan plan = new StepPlan();
             plan.step = 3;

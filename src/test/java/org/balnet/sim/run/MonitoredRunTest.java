@@ -39,7 +39,7 @@ public class MonitoredRunTest {
     static RunConfig config(double tEnd, Double every, List<Double> snapshots) {
         RunConfig c = RecordedRunTest.config(tEnd, every);
         MonitorConfig m = MonitorConfig.of("e:0-9,i:1990-1999", 0.05, 16, snapshots, c.scenario(), c.step());
-        return new RunConfig(c.scenario(), c.initial(), c.step(), c.backend(), c.precision(), c.threads(),
+        return new RunConfig(c.scenario(), c.initial(), c.step(), c.backend(), c.precision(), c.sampler(), c.threads(),
                 c.imbalanceLimit(), c.keepGoing(), c.checkpointEverySteps(), m);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
 import org.balnet.sim.ForwardingEngine;
@@ -45,8 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RecordedRunTest {
     static final PrintWriter QUIET = new PrintWriter(Writer.nullWriter());
-    static final EngineFactory ENGINES = (backend, s, precision, threads, h) ->
-            Backends.create(backend, s, precision, s.run().seed(), threads, h, QUIET);
+    static final EngineFactory ENGINES = (backend, s, precision, sampler, threads, h) ->
+            Backends.create(backend, s, precision, s.run().seed(), sampler, threads, h, QUIET);
     /** mv-6.1 at this n has h = 0.01: a step is 0.01 of time, a record interval is one step. */
     static final long N = 2000;
     static final double RECORD_EVERY = 0.01;
@@ -61,7 +62,7 @@ class RecordedRunTest {
                 base.run().scheme()));
         InitialPoint init = InitialPoint.resolve(s);
         StepSize.Choice step = StepSize.choose(s, init.jacobian());
-        return new RunConfig(s, init, step, "cpu", Precision.FP64, 2, imbalanceLimit, false,
+        return new RunConfig(s, init, step, "cpu", Precision.FP64, Sampler.DEFAULT, 2, imbalanceLimit, false,
                 RunConfig.checkpointSteps(every, s, step), MonitorConfig.NONE);
     }
 
@@ -76,7 +77,7 @@ class RecordedRunTest {
     }
 
     static Resume resumeTo(Double tEnd) {
-        return new Resume(tEnd, null, null, 2, null, null, false);
+        return new Resume(tEnd, null, null, null, 2, null, null, false);
     }
 
     static RecordedRun.Result resume(Path dir, Resume request) {
@@ -231,8 +232,8 @@ class RecordedRunTest {
     void aFailureDuringTheRunMarksRunJsonFailedAndNamesTheIntactCheckpoint() throws IOException {
         Path dir = tmp.resolve("run");
         // The engine's disk fails at step 15, after the checkpoint of step 10.
-        EngineFactory failing = (backend, s, p, threads, h) -> new FailingAt(15, ENGINES.create(backend, s, p,
-                threads, h));
+        EngineFactory failing = (backend, s, p, sampler, threads, h) -> new FailingAt(15, ENGINES.create(backend, s,
+                p, sampler, threads, h));
         UncheckedIOException e;
         try (RecordedRun run = RecordedRun.start(dir, false, config(0.3, 0.1), failing, QUIET)) {
             e = assertThrows(UncheckedIOException.class, () -> run.run(s -> { }, () -> false));
@@ -268,7 +269,7 @@ class RecordedRunTest {
         run(reference, config(0.4, null));
         Path dir = tmp.resolve("run");
         run(dir, config(0.15, 0.1));
-        RecordedRun.Result more = resume(dir, new Resume(0.4, null, null, 1, null, 0.2, false));
+        RecordedRun.Result more = resume(dir, new Resume(0.4, null, null, null, 1, null, 0.2, false));
         assertEquals(RunStatus.COMPLETED, more.status());
         assertArrayEquals(trajectory(reference), trajectory(dir), "one thread or two: the same bytes");
         List<Path> kept = new ArrayList<>(new CheckpointStore(dir).checkpoints());

@@ -2,6 +2,7 @@ package org.balnet.validate.study;
 
 import org.balnet.model.Scenario;
 import org.balnet.model.ScenarioLoader;
+import org.balnet.rng.Sampler;
 import org.balnet.sim.Precision;
 import org.balnet.sim.TrajectoryRow;
 import org.balnet.sim.opencl.DeviceRequest;
@@ -31,7 +32,8 @@ final class Studies {
         Scenario s = ScenarioLoader.load(scenario);
         Scenario.RunSettings r = s.run();
         s = s.withRun(new Scenario.RunSettings(tEnd, r.dt(), every, 7, r.scheme()));
-        return new Validation.Config(s, sizes, replicas, 7, "cpu", Precision.FP64, DeviceRequest.defaults(), 1,
+        return new Validation.Config(s, sizes, replicas, 7, "cpu", Precision.FP64, Sampler.DEFAULT,
+                DeviceRequest.defaults(), 1,
                 Math.min(1.0, tEnd / 2), gaussTimes, Validation.DEFAULT_ALPHA, 0.5);
     }
 
