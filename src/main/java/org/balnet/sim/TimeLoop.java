@@ -104,7 +104,7 @@ public final class TimeLoop {
                 }
             } else if (departure.isPresent()) {
                 // The row at which it happened is kept, so the file shows the departure.
-                recorder.record(new TrajectoryRow(o.time(), o));
+                recorder.record(new TrajectoryRow(rowTime(o), o));
                 status = RunStatus.LEFT_BALANCED_STATE;
                 message = departure.get();
                 break;
@@ -121,6 +121,11 @@ public final class TimeLoop {
         }
         double wall = (System.nanoTime() - start) * 1e-9;
         return new Outcome(status, message, taken, wall, sim.observables().time());
+    }
+
+    /** A departure row's time: the record grid's m D on the grid (so rows join on t), else the step's k h. */
+    private double rowTime(Observables o) {
+        return o.step() % stepsPerRecord == 0 ? grid.time(o.step() / stepsPerRecord) : o.time();
     }
 
     /**

@@ -222,7 +222,7 @@ public final class Reproduction {
                 String.format(Locale.ROOT, "closure %.4g ± %s, limit %.4g ± %s (ratio %.2f)", cl.mean(),
                         ValidationReport.g4(cl.sd()), l.mean(), ValidationReport.g4(l.sd()), cl.mean() / l.mean()),
                 "closure < limit", cl.mean() < l.mean(),
-                "the closure keeps the sqrt(n) F term the limit drops (DESIGN.md, \"Finite n\")"));
+                "the closure keeps the sqrt(n) F term the limit drops (balnet's docs/design.md, section 8)"));
         // 4. the limit's error is on the scale (7.1) predicts
         double zetaBar = limit.rows().stream().mapToDouble(LimitRow::zeta).max().orElse(Double.NaN);
         double scale = 1 / (Math.sqrt((double) c.n()) * Math.abs(zetaBar));

@@ -208,8 +208,9 @@ public final class Validation {
         Trajectory limit = new LimitSolver(model).solve(initial.point(), tEnd, every);
         double limitUntil = limit.rows().get(limit.rows().size() - 1).t();
         if (limit.eta().isPresent()) {
-            log.printf(Locale.ROOT, "note: the limit leaves the balanced manifold at eta = %.6f < T = %s; errors "
-                    + "against it are measured up to t = %s%n", limit.eta().getAsDouble(), fmt(tEnd), fmt(limitUntil));
+            log.printf(Locale.ROOT, "note: the limit leaves the balanced manifold at eta = " + ETA_FORMAT
+                    + " < T = %s; errors against it are measured up to t = %s%n", limit.eta().getAsDouble(), fmt(tEnd),
+                    fmt(limitUntil));
         }
         if (limit.silent().isPresent()) {
             log.printf(Locale.ROOT, "note: the limit falls silent (a rate below 1e-8 of its bound) at t = %.6g < T = %s; "
@@ -326,7 +327,8 @@ public final class Validation {
         }
         checks.add(new Check("the closure predicts the network better than the limit at every n "
                 + "(mean windowed error: closure vs limit)", closer.toString(), "closure < limit at every n",
-                allCloser, "the closure keeps the sqrt(n) F term the limit drops (DESIGN.md)"));
+                allCloser, "the closure keeps the sqrt(n) F term the limit drops (balnet's docs/design.md, "
+                        + "section 8)"));
         if (!gaussian.isEmpty()) {
             GaussianCheck worst = gaussian.stream().max((a, b) -> Double.compare(
                     a.distance().ksUpper() / a.threshold(), b.distance().ksUpper() / b.threshold())).get();
@@ -357,6 +359,14 @@ public final class Validation {
         return String.format(Locale.ROOT, "%.3f, %d%% CI [%.3f, %.3f]", f.slope(), CONFIDENCE_PERCENT, f.low(),
                 f.high());
     }
+
+    /**
+     * How reports print eta: the limit solver integrates to a relative tolerance of 1e-11
+     * ({@link LimitSolver#TOLERANCE}) and finds eta by event detection on zeta, so ten significant digits
+     * carry information, where a fixed six decimals would keep few digits of a small eta. summary.json has
+     * every digit.
+     */
+    static final String ETA_FORMAT = "%.10g";
 
     static String fmt(double x) {
         return Double.isNaN(x) ? "NaN" : org.balnet.io.Json.number(x);
