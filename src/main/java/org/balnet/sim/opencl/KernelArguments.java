@@ -6,15 +6,19 @@ import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+
+import static org.balnet.sim.opencl.KernelArguments.Parameter.*;
 
 /**
  * The parameters of the engine's kernels after their state buffers ({@code STATE_PARAMS}, see
- * {@link StateLayout#openClSource}), one enum per kernel listing them in the order of the kernel's
- * parameter list, each constant named as the parameter in upper case and typed. {@link OpenClEngine}
- * binds every argument through them ({@link Bound}), never by a number. {@code KernelArgumentsTest}
- * reads the parameter lists of kernels/*.cl and fails when they and these enums disagree in name,
- * order or type; {@link Bound#Bound} checks the count on every build.
+ * {@link StateLayout#openClSource}): each parameter once, named as in the kernels in upper case and
+ * typed ({@link Parameter}), and each kernel's list of them in the order of its parameter list
+ * ({@link Signature}). {@link OpenClEngine} binds every argument through these ({@link Bound}), never by
+ * a number. {@code KernelArgumentsTest} reads the parameter lists of kernels/*.cl and fails when they
+ * and the signatures disagree in name, order or type; {@link Bound#Bound} checks the count on every build.
  */
 final class KernelArguments {
     private KernelArguments() {
@@ -35,139 +39,65 @@ final class KernelArguments {
         }
     }
 
-    /** One kernel parameter: implemented by the enums below. */
-    interface Parameter {
-        Type type();
-
-        /** The build option that declares the parameter ({@code #ifdef}), or null when it is always there. */
-        String buildOption();
-
-        String name();
-
-        int ordinal();
-
-        /** The parameter's name in the kernel source. */
-        default String kernelName() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** {@code init_population} in kernels/init.cl. */
-    enum Init implements Parameter {
+    /** A kernel parameter, named as in the kernels (in lower case there). */
+    enum Parameter {
         N(Type.ULONG), TILE(Type.ULONG), GROUPS_PER_POPULATION(Type.ULONG), SEGMENT_LENGTH(Type.ULONG),
         SEED(Type.ULONG), NEURON_BASE(Type.ULONG),
         MEAN_E(Type.DOUBLE), MEAN_I(Type.DOUBLE), SD_E(Type.DOUBLE), SD_I(Type.DOUBLE),
-        PARTIALS(Type.BUFFER);
-
-        static final String KERNEL = "init_population";
-        private final Type type;
-
-        Init(Type type) {
-            this.type = type;
-        }
-
-        @Override
-        public Type type() {
-            return type;
-        }
-
-        @Override
-        public String buildOption() {
-            return null;
-        }
-    }
-
-    /** {@code step_population} in kernels/step.cl. */
-    enum Step implements Parameter {
-        N(Type.ULONG), TILE(Type.ULONG), GROUPS_PER_POPULATION(Type.ULONG), SEGMENT_LENGTH(Type.ULONG),
-        SEED(Type.ULONG), NEURON_BASE(Type.ULONG),
         /** The step index of the counter (not {@code step}: PoCL renames a parameter that shadows the built-in). */
         TIME_STEP(Type.ULONG),
         PLAN(Type.BUFFER), TABLES(Type.BUFFER), TABLES_IN_LOCAL(Type.UINT), TABLE_CACHE(Type.LOCAL),
         PARTIALS(Type.BUFFER),
-        /** Only in the tests' builds: each neuron's two counts ({@link OpenClEngine.Options#recordCounts}). */
-        COUNTS(Type.BUFFER, OpenClEngine.RECORD_COUNTS);
-
-        static final String KERNEL = "step_population";
-        private final Type type;
-        private final String buildOption;
-
-        Step(Type type) {
-            this(type, null);
-        }
-
-        Step(Type type, String buildOption) {
-            this.type = type;
-            this.buildOption = buildOption;
-        }
-
-        @Override
-        public Type type() {
-            return type;
-        }
-
-        @Override
-        public String buildOption() {
-            return buildOption;
-        }
-    }
-
-    /** {@code histogram_population} in kernels/histogram.cl. */
-    enum Histogram implements Parameter {
-        N(Type.ULONG), SEGMENT_LENGTH(Type.ULONG), POP(Type.INT), NEURONS_PER_GROUP(Type.ULONG),
-        LO(Type.DOUBLE), HI(Type.DOUBLE), SCALE(Type.DOUBLE), BINS(Type.INT),
-        WINDOW_FIRST(Type.INT), WINDOW_COUNT(Type.INT),
+        POP(Type.INT), NEURONS_PER_GROUP(Type.ULONG), LO(Type.DOUBLE), HI(Type.DOUBLE), SCALE(Type.DOUBLE),
+        BINS(Type.INT), WINDOW_FIRST(Type.INT), WINDOW_COUNT(Type.INT),
         COUNTS(Type.BUFFER), LOCAL_COUNTS(Type.LOCAL);
 
-        static final String KERNEL = "histogram_population";
-        private final Type type;
+        final Type type;
 
-        Histogram(Type type) {
+        Parameter(Type type) {
             this.type = type;
         }
 
-        @Override
-        public Type type() {
-            return type;
-        }
-
-        @Override
-        public String buildOption() {
-            return null;
+        /** The parameter's name in the kernel source. */
+        String kernelName() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
     /**
-     * A kernel whose arguments are set by parameter: index = the state buffers + the parameter's place.
-     * Setting a parameter with a value of another type is a programming error and throws.
+     * One kernel's parameters after its state buffers, in order.
+     *
+     * @param conditional the parameters declared only under a build option ({@code #ifdef}), with that option
      */
-    static final class Bound<P extends Enum<P> & Parameter> {
-        private final cl_kernel kernel;
-        private final String name;
-        private final int stateArgs;
+    record Signature(String kernel, List<Parameter> parameters, Map<Parameter, String> conditional) {
+        /** {@code init_population} in kernels/init.cl. */
+        static final Signature INIT = new Signature("init_population", List.of(N, TILE, GROUPS_PER_POPULATION,
+                SEGMENT_LENGTH, SEED, NEURON_BASE, MEAN_E, MEAN_I, SD_E, SD_I, PARTIALS), Map.of());
+        /** {@code step_population} in kernels/step.cl; the counts only in the tests' builds ({@link OpenClEngine.Options#recordCounts}). */
+        static final Signature STEP = new Signature("step_population", List.of(N, TILE, GROUPS_PER_POPULATION,
+                SEGMENT_LENGTH, SEED, NEURON_BASE, TIME_STEP, PLAN, TABLES, TABLES_IN_LOCAL, TABLE_CACHE, PARTIALS,
+                COUNTS), Map.of(COUNTS, OpenClEngine.RECORD_COUNTS));
+        /** {@code histogram_population} in kernels/histogram.cl. */
+        static final Signature HISTOGRAM = new Signature("histogram_population", List.of(N, SEGMENT_LENGTH, POP,
+                NEURONS_PER_GROUP, LO, HI, SCALE, BINS, WINDOW_FIRST, WINDOW_COUNT, COUNTS, LOCAL_COUNTS), Map.of());
 
-        /**
-         * @param parameters   the kernel's parameters after the state buffers
-         * @param stateArgs    number of state buffers, the kernel's first arguments
-         * @param buildOptions the options the program was built with (which optional parameters exist)
-         * @throws OpenClFailure if the compiled kernel has another number of arguments than these
-         */
-        Bound(cl_kernel kernel, String name, Class<P> parameters, int stateArgs, String buildOptions,
-              String deviceLabel) {
-            this.kernel = kernel;
-            this.name = name;
-            this.stateArgs = stateArgs;
-            int expected = stateArgs;
-            for (P p : parameters.getEnumConstants()) {
-                expected += p.buildOption() == null || hasOption(buildOptions, p.buildOption()) ? 1 : 0;
+        /** The parameter's place after the state buffers. */
+        int index(Parameter p) {
+            int i = parameters.indexOf(p);
+            if (i < 0) {
+                throw new IllegalArgumentException(kernel + " has no parameter " + p.kernelName());
             }
-            int[] actual = new int[1];
-            CL.clGetKernelInfo(kernel, CL.CL_KERNEL_NUM_ARGS, Sizeof.cl_uint, Pointer.to(actual), null);
-            if (actual[0] != expected) {
-                throw new OpenClFailure("kernel " + name + " on " + deviceLabel + " has " + actual[0]
-                        + " arguments, but OpenClEngine binds " + expected + " (" + stateArgs + " state buffers and "
-                        + parameters.getSimpleName() + " in KernelArguments): the two lists disagree");
+            return i;
+        }
+
+        /** How many of the parameters a program built with these options declares. */
+        int declared(String buildOptions) {
+            int count = 0;
+            for (Parameter p : parameters) {
+                String option = conditional.get(p);
+                count += option == null || hasOption(buildOptions, option) ? 1 : 0;
             }
+            return count;
         }
 
         private static boolean hasOption(String buildOptions, String option) {
@@ -177,6 +107,36 @@ final class KernelArguments {
                 }
             }
             return false;
+        }
+    }
+
+    /**
+     * A kernel whose arguments are set by parameter: index = the state buffers + the parameter's place
+     * in its signature. Setting a parameter the kernel lacks, or with a value of another type, is a
+     * programming error and throws.
+     */
+    static final class Bound {
+        private final cl_kernel kernel;
+        private final Signature signature;
+        private final int stateArgs;
+
+        /**
+         * @param stateArgs    number of state buffers, the kernel's first arguments
+         * @param buildOptions the options the program was built with (which conditional parameters exist)
+         * @throws OpenClFailure if the compiled kernel has another number of arguments than these
+         */
+        Bound(cl_kernel kernel, Signature signature, int stateArgs, String buildOptions, String deviceLabel) {
+            this.kernel = kernel;
+            this.signature = signature;
+            this.stateArgs = stateArgs;
+            int expected = stateArgs + signature.declared(buildOptions);
+            int[] actual = new int[1];
+            CL.clGetKernelInfo(kernel, CL.CL_KERNEL_NUM_ARGS, Sizeof.cl_uint, Pointer.to(actual), null);
+            if (actual[0] != expected) {
+                throw new OpenClFailure("kernel " + signature.kernel() + " on " + deviceLabel + " has " + actual[0]
+                        + " arguments, but OpenClEngine binds " + expected + " (" + stateArgs
+                        + " state buffers and KernelArguments.Signature): the two lists disagree");
+            }
         }
 
         cl_kernel kernel() {
@@ -190,38 +150,42 @@ final class KernelArguments {
             }
         }
 
-        void set(P p, long value) {
-            value(p, Type.ULONG, Pointer.to(new long[]{value}));
+        void set(Parameter p, long value) {
+            CL.clSetKernelArg(kernel, index(p, Type.ULONG), Type.ULONG.bytes, Pointer.to(new long[]{value}));
         }
 
-        void set(P p, double value) {
-            value(p, Type.DOUBLE, Pointer.to(new double[]{value}));
+        void set(Parameter p, double value) {
+            CL.clSetKernelArg(kernel, index(p, Type.DOUBLE), Type.DOUBLE.bytes, Pointer.to(new double[]{value}));
         }
 
-        void set(P p, int value) {
-            value(p, p.type() == Type.UINT ? Type.UINT : Type.INT, Pointer.to(new int[]{value}));
+        void set(Parameter p, int value) {
+            Type type = p.type == Type.UINT ? Type.UINT : Type.INT;
+            CL.clSetKernelArg(kernel, index(p, type), type.bytes, Pointer.to(new int[]{value}));
         }
 
-        void set(P p, cl_mem buffer) {
-            value(p, Type.BUFFER, Pointer.to(buffer));
+        void set(Parameter p, cl_mem buffer) {
+            CL.clSetKernelArg(kernel, index(p, Type.BUFFER), Type.BUFFER.bytes, Pointer.to(buffer));
         }
 
-        /** Sets a scalar from a pointer the caller keeps (no allocation per call, for every step's arguments). */
-        void value(P p, Type type, Pointer value) {
-            check(p, type);
-            CL.clSetKernelArg(kernel, stateArgs + p.ordinal(), type.bytes, value);
+        /** Sets a scalar of the parameter's type from a pointer the caller keeps (no allocation per step). */
+        void value(Parameter p, Pointer value) {
+            if (p.type == Type.LOCAL || p.type == Type.BUFFER) {
+                throw new IllegalArgumentException(signature.kernel() + "(" + p.kernelName() + ") is not a scalar");
+            }
+            CL.clSetKernelArg(kernel, index(p, p.type), p.type.bytes, value);
         }
 
         /** Gives a {@code __local} parameter its size. */
-        void local(P p, long bytes) {
-            check(p, Type.LOCAL);
-            CL.clSetKernelArg(kernel, stateArgs + p.ordinal(), bytes, null);
+        void local(Parameter p, long bytes) {
+            CL.clSetKernelArg(kernel, index(p, Type.LOCAL), bytes, null);
         }
 
-        private void check(P p, Type type) {
-            if (p.type() != type) {
-                throw new IllegalArgumentException(name + "(" + p.kernelName() + ") is " + p.type() + ", set as " + type);
+        private int index(Parameter p, Type type) {
+            if (p.type != type) {
+                throw new IllegalArgumentException(signature.kernel() + "(" + p.kernelName() + ") is " + p.type
+                        + ", set as " + type);
             }
+            return stateArgs + signature.index(p);
         }
     }
 }

@@ -132,13 +132,18 @@ final class KernelProgram {
             CL.clGetProgramBuildInfo(program, device, CL.CL_PROGRAM_BUILD_LOG, 0, null, size);
             byte[] log = new byte[(int) size[0]];
             CL.clGetProgramBuildInfo(program, device, CL.CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
-            int end = log.length;
-            while (end > 0 && log[end - 1] == 0) {
-                end--;
-            }
-            return new String(log, 0, end, StandardCharsets.UTF_8).trim();
+            return text(log).trim();
         } catch (CLException e) {
             return "(no build log: " + CL.stringFor_errorCode(e.getStatus()) + ")";
         }
+    }
+
+    /** A string OpenCL returned, without the terminating NULs. */
+    static String text(byte[] bytes) {
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 }

@@ -16,11 +16,8 @@ import org.balnet.sim.Precision;
 import org.balnet.sim.StepPlan;
 import org.balnet.sim.cpu.CpuEngine;
 import org.balnet.sim.opencl.KernelArguments.Bound;
-import org.balnet.sim.opencl.KernelArguments.Histogram;
-import org.balnet.sim.opencl.KernelArguments.Init;
 import org.balnet.sim.opencl.KernelArguments.Parameter;
-import org.balnet.sim.opencl.KernelArguments.Step;
-import org.balnet.sim.opencl.KernelArguments.Type;
+import org.balnet.sim.opencl.KernelArguments.Signature;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -121,9 +118,9 @@ public final class OpenClEngine implements Engine {
     private cl_kernel stepKernel;
     private cl_kernel histogramKernel;
     // The same kernels, their arguments set by name.
-    private Bound<Init> init;
-    private Bound<Step> stepArgs;
-    private Bound<Histogram> histogramArgs;
+    private Bound init;
+    private Bound stepArgs;
+    private Bound histogramArgs;
     /** [population * segments + segment]. */
     private final cl_mem[] states;
     private cl_mem partials;
@@ -285,13 +282,12 @@ public final class OpenClEngine implements Engine {
         while (true) {
             String buildOptions = buildOptions(wg);
             program = KernelProgram.build(context, device.deviceId(), device.label(), sources, buildOptions);
-            initKernel = createKernel(Init.KERNEL, buildOptions);
-            stepKernel = createKernel(Step.KERNEL, buildOptions);
-            histogramKernel = createKernel(Histogram.KERNEL, buildOptions);
-            init = new Bound<>(initKernel, Init.KERNEL, Init.class, stateArgs, buildOptions, device.label());
-            stepArgs = new Bound<>(stepKernel, Step.KERNEL, Step.class, stateArgs, buildOptions, device.label());
-            histogramArgs = new Bound<>(histogramKernel, Histogram.KERNEL, Histogram.class, stateArgs, buildOptions,
-                    device.label());
+            initKernel = createKernel(Signature.INIT.kernel(), buildOptions);
+            stepKernel = createKernel(Signature.STEP.kernel(), buildOptions);
+            histogramKernel = createKernel(Signature.HISTOGRAM.kernel(), buildOptions);
+            init = new Bound(initKernel, Signature.INIT, stateArgs, buildOptions, device.label());
+            stepArgs = new Bound(stepKernel, Signature.STEP, stateArgs, buildOptions, device.label());
+            histogramArgs = new Bound(histogramKernel, Signature.HISTOGRAM, stateArgs, buildOptions, device.label());
             long limit = Math.min(kernelWorkGroupSize(initKernel), kernelWorkGroupSize(stepKernel));
             if (limit >= wg || wg == 1) {
                 return wg;
@@ -369,35 +365,25 @@ public final class OpenClEngine implements Engine {
         init.states(states);
         stepArgs.states(states);
         histogramArgs.states(states);
-        bindWorkGroups(init, Init.N, Init.TILE, Init.GROUPS_PER_POPULATION, Init.SEGMENT_LENGTH, Init.SEED,
-                Init.NEURON_BASE);
-        init.set(Init.PARTIALS, partials);
-        bindWorkGroups(stepArgs, Step.N, Step.TILE, Step.GROUPS_PER_POPULATION, Step.SEGMENT_LENGTH, Step.SEED,
-                Step.NEURON_BASE);
-        stepArgs.set(Step.PLAN, planBuffer);
-        stepArgs.set(Step.PARTIALS, partials);
+        // The neurons, how work-groups cover them, the counter's key and first neuron.
+        for (Bound k : new Bound[]{init, stepArgs}) {
+            k.set(Parameter.N, n);
+            k.set(Parameter.TILE, layout.tile());
+            k.set(Parameter.GROUPS_PER_POPULATION, layout.groupsPerPopulation());
+            k.set(Parameter.SEGMENT_LENGTH, layout.segmentLength());
+            k.set(Parameter.SEED, seed);
+            k.set(Parameter.NEURON_BASE, options.neuronBase());
+            k.set(Parameter.PARTIALS, partials);
+        }
+        stepArgs.set(Parameter.PLAN, planBuffer);
         if (options.recordCounts()) {
-            stepArgs.set(Step.COUNTS, counts);
+            stepArgs.set(Parameter.COUNTS, counts);
         }
         // PTRS reads no table; the table sampler sets both again every step (writeTables).
-        stepArgs.value(Step.TABLES_IN_LOCAL, Type.UINT, tablesInLocalPointer);
-        stepArgs.local(Step.TABLE_CACHE, Long.BYTES);
-        histogramArgs.set(Histogram.N, n);
-        histogramArgs.set(Histogram.SEGMENT_LENGTH, layout.segmentLength());
-    }
-
-    /**
-     * The parameters init_population and step_population share: the neurons, how work-groups cover
-     * them, and the counter's key and first neuron.
-     */
-    private <P extends Enum<P> & Parameter> void bindWorkGroups(Bound<P> kernel, P pN, P pTile, P pGroups,
-                                                                P pSegmentLength, P pSeed, P pNeuronBase) {
-        kernel.set(pN, n);
-        kernel.set(pTile, layout.tile());
-        kernel.set(pGroups, layout.groupsPerPopulation());
-        kernel.set(pSegmentLength, layout.segmentLength());
-        kernel.set(pSeed, seed);
-        kernel.set(pNeuronBase, options.neuronBase());
+        stepArgs.value(Parameter.TABLES_IN_LOCAL, tablesInLocalPointer);
+        stepArgs.local(Parameter.TABLE_CACHE, Long.BYTES);
+        histogramArgs.set(Parameter.N, n);
+        histogramArgs.set(Parameter.SEGMENT_LENGTH, layout.segmentLength());
     }
 
     /** A tables buffer (device and host) of at least {@code bytes}, bound to the step kernel. */
@@ -410,7 +396,7 @@ public final class OpenClEngine implements Engine {
         tablesPointer = Pointer.to(tablesHost);
         tablesBuffer = CL.clCreateBuffer(context, CL.CL_MEM_READ_ONLY, bytes, null, null);
         if (stepArgs != null) {
-            stepArgs.set(Step.TABLES, tablesBuffer);
+            stepArgs.set(Parameter.TABLES, tablesBuffer);
         }
     }
 
@@ -458,10 +444,10 @@ public final class OpenClEngine implements Engine {
     public PopulationSums[] initialize(double[] mean, double[] variance) {
         checkOpen();
         try {
-            init.set(Init.MEAN_E, mean[0]);
-            init.set(Init.MEAN_I, mean[1]);
-            init.set(Init.SD_E, Math.sqrt(variance[0]));
-            init.set(Init.SD_I, Math.sqrt(variance[1]));
+            init.set(Parameter.MEAN_E, mean[0]);
+            init.set(Parameter.MEAN_I, mean[1]);
+            init.set(Parameter.SD_E, Math.sqrt(variance[0]));
+            init.set(Parameter.SD_I, Math.sqrt(variance[1]));
             CL.clEnqueueNDRangeKernel(queue, initKernel, 1, null, globalSize, localSize, 0, null, null);
             return readSums();
         } catch (CLException e) {
@@ -511,7 +497,7 @@ public final class OpenClEngine implements Engine {
                 CL.clEnqueueWriteBuffer(queue, tablesBuffer, CL.CL_TRUE, 0, tableBytes, tablesPointer, 0, null, null);
             }
             stepValue[0] = plan.step;
-            stepArgs.value(Step.TIME_STEP, Type.ULONG, stepPointer);
+            stepArgs.value(Parameter.TIME_STEP, stepPointer);
             CL.clEnqueueNDRangeKernel(queue, stepKernel, 1, null, globalSize, localSize, 0, null, null);
             return readSums();
         } catch (CLException e) {
@@ -550,8 +536,8 @@ public final class OpenClEngine implements Engine {
         }
         boolean local = !options.tablesInGlobal() && cache <= tableCacheBudget;
         tablesInLocal[0] = local ? 1 : 0;
-        stepArgs.value(Step.TABLES_IN_LOCAL, Type.UINT, tablesInLocalPointer);
-        stepArgs.local(Step.TABLE_CACHE, local ? cache : Long.BYTES);
+        stepArgs.value(Parameter.TABLES_IN_LOCAL, tablesInLocalPointer);
+        stepArgs.local(Parameter.TABLE_CACHE, local ? cache : Long.BYTES);
         return (int) bytes;
     }
 
@@ -675,18 +661,18 @@ public final class OpenClEngine implements Engine {
         try {
             groupCounts = CL.clCreateBuffer(context, CL.CL_MEM_WRITE_ONLY, groups * window * Integer.BYTES, null, null);
             int[] host = new int[(int) (groups * window)];
-            histogramArgs.set(Histogram.POP, population.index());
-            histogramArgs.set(Histogram.NEURONS_PER_GROUP, perGroup);
-            histogramArgs.set(Histogram.LO, lo);
-            histogramArgs.set(Histogram.HI, hi);
-            histogramArgs.set(Histogram.SCALE, scale);
-            histogramArgs.set(Histogram.BINS, bins);
-            histogramArgs.set(Histogram.COUNTS, groupCounts);
-            histogramArgs.local(Histogram.LOCAL_COUNTS, (long) window * Integer.BYTES);
+            histogramArgs.set(Parameter.POP, population.index());
+            histogramArgs.set(Parameter.NEURONS_PER_GROUP, perGroup);
+            histogramArgs.set(Parameter.LO, lo);
+            histogramArgs.set(Parameter.HI, hi);
+            histogramArgs.set(Parameter.SCALE, scale);
+            histogramArgs.set(Parameter.BINS, bins);
+            histogramArgs.set(Parameter.COUNTS, groupCounts);
+            histogramArgs.local(Parameter.LOCAL_COUNTS, (long) window * Integer.BYTES);
             for (int first = 0; first < bins + 2; first += window) {
                 int count = Math.min(window, bins + 2 - first);
-                histogramArgs.set(Histogram.WINDOW_FIRST, first);
-                histogramArgs.set(Histogram.WINDOW_COUNT, count);
+                histogramArgs.set(Parameter.WINDOW_FIRST, first);
+                histogramArgs.set(Parameter.WINDOW_COUNT, count);
                 CL.clEnqueueNDRangeKernel(queue, histogramKernel, 1, null, new long[]{groups * local},
                         new long[]{local}, 0, null, null);
                 CL.clEnqueueReadBuffer(queue, groupCounts, CL.CL_TRUE, 0, groups * count * Integer.BYTES,

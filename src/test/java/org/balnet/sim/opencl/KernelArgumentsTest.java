@@ -2,10 +2,8 @@ package org.balnet.sim.opencl;
 
 import org.balnet.model.ScenarioLoader;
 import org.balnet.sim.Precision;
-import org.balnet.sim.opencl.KernelArguments.Histogram;
-import org.balnet.sim.opencl.KernelArguments.Init;
 import org.balnet.sim.opencl.KernelArguments.Parameter;
-import org.balnet.sim.opencl.KernelArguments.Step;
+import org.balnet.sim.opencl.KernelArguments.Signature;
 import org.balnet.sim.opencl.KernelArguments.Type;
 import org.jocl.CL;
 import org.jocl.Pointer;
@@ -15,7 +13,6 @@ import org.jocl.cl_program;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -75,35 +72,35 @@ class KernelArgumentsTest {
         };
     }
 
-    private static List<Declared> expected(Parameter[] parameters) {
+    private static List<Declared> expected(Signature signature) {
         List<Declared> out = new ArrayList<>();
-        for (Parameter p : parameters) {
-            out.add(new Declared(p.kernelName(), p.type()));
+        for (Parameter p : signature.parameters()) {
+            out.add(new Declared(p.kernelName(), p.type));
         }
         return out;
     }
 
-    private static String kernelFile(String file) {
-        return KernelProgram.file(file);
+    private static void assertDeclares(String file, Signature signature) {
+        assertEquals(expected(signature), parameters(KernelProgram.file(file), signature.kernel()),
+                file + " vs KernelArguments.Signature of " + signature.kernel());
     }
 
     @Test
     void kernelSourcesDeclareTheParametersTheEngineBinds() {
-        assertEquals(expected(Init.values()), parameters(kernelFile("init.cl"), Init.KERNEL), "init.cl vs KernelArguments.Init");
-        assertEquals(expected(Step.values()), parameters(kernelFile("step.cl"), Step.KERNEL), "step.cl vs KernelArguments.Step");
-        assertEquals(expected(Histogram.values()), parameters(kernelFile("histogram.cl"), Histogram.KERNEL),
-                "histogram.cl vs KernelArguments.Histogram");
+        assertDeclares("init.cl", Signature.INIT);
+        assertDeclares("step.cl", Signature.STEP);
+        assertDeclares("histogram.cl", Signature.HISTOGRAM);
     }
 
     @Test
-    void aReorderedParameterListIsSeen() {
-        String step = kernelFile("step.cl");
+    void aReorderedOrRetypedParameterListIsSeen() {
+        String step = KernelProgram.file("step.cl");
         String swapped = step.replace("const ulong seed, const ulong neuron_base", "const ulong neuron_base, const ulong seed");
         assertFalse(swapped.equals(step), "step.cl no longer declares seed before neuron_base: update this test");
-        assertFalse(expected(Step.values()).equals(parameters(swapped, Step.KERNEL)));
+        assertFalse(expected(Signature.STEP).equals(parameters(swapped, Signature.STEP.kernel())));
         String retyped = step.replace("const uint tables_in_local", "const int tables_in_local");
         assertFalse(retyped.equals(step), "step.cl no longer declares tables_in_local as uint: update this test");
-        assertFalse(expected(Step.values()).equals(parameters(retyped, Step.KERNEL)));
+        assertFalse(expected(Signature.STEP).equals(parameters(retyped, Signature.STEP.kernel())));
     }
 
     /** The compiled kernels' own argument names, with the tests' count recording on, so every parameter is there. */
@@ -117,13 +114,13 @@ class KernelArgumentsTest {
         try (OpenClTestDevice device = OpenClTestDevice.open()) {
             cl_program program = device.build(options, sources);
             int stateArgs = 2 * layout.segments();
-            check(device.kernel(program, Init.KERNEL), stateArgs, Init.values());
-            check(device.kernel(program, Step.KERNEL), stateArgs, Step.values());
-            check(device.kernel(program, Histogram.KERNEL), stateArgs, Histogram.values());
+            for (Signature signature : new Signature[]{Signature.INIT, Signature.STEP, Signature.HISTOGRAM}) {
+                check(device.kernel(program, signature.kernel()), stateArgs, signature);
+            }
         }
     }
 
-    private static void check(cl_kernel kernel, int stateArgs, Parameter[] parameters) {
+    private static void check(cl_kernel kernel, int stateArgs, Signature signature) {
         int[] count = new int[1];
         CL.clGetKernelInfo(kernel, CL.CL_KERNEL_NUM_ARGS, Sizeof.cl_uint, Pointer.to(count), null);
         List<String> names = new ArrayList<>();
@@ -136,10 +133,10 @@ class KernelArgumentsTest {
                 wanted.add("state_" + pop + s);
             }
         }
-        for (Parameter p : parameters) {
+        for (Parameter p : signature.parameters()) {
             wanted.add(p.kernelName());
         }
-        assertEquals(wanted, names, "compiled arguments vs KernelArguments");
+        assertEquals(wanted, names, "compiled arguments of " + signature.kernel() + " vs KernelArguments.Signature");
     }
 
     private static String argumentName(cl_kernel kernel, int index) {
@@ -147,10 +144,6 @@ class KernelArgumentsTest {
         CL.clGetKernelArgInfo(kernel, index, CL.CL_KERNEL_ARG_NAME, 0, null, size);
         byte[] name = new byte[(int) size[0]];
         CL.clGetKernelArgInfo(kernel, index, CL.CL_KERNEL_ARG_NAME, name.length, Pointer.to(name), null);
-        int end = name.length;
-        while (end > 0 && name[end - 1] == 0) {
-            end--;
-        }
-        return new String(name, 0, end, StandardCharsets.UTF_8);
+        return KernelProgram.text(name);
     }
 }
