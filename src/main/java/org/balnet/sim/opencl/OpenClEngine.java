@@ -118,7 +118,7 @@ public final class OpenClEngine implements Engine {
     private cl_kernel stepKernel;
     private cl_kernel histogramKernel;
     // The same kernels, their arguments set by name.
-    private Bound init;
+    private Bound initArgs;
     private Bound stepArgs;
     private Bound histogramArgs;
     /** [population * segments + segment]. */
@@ -285,7 +285,7 @@ public final class OpenClEngine implements Engine {
             initKernel = createKernel(Signature.INIT.kernel(), buildOptions);
             stepKernel = createKernel(Signature.STEP.kernel(), buildOptions);
             histogramKernel = createKernel(Signature.HISTOGRAM.kernel(), buildOptions);
-            init = new Bound(initKernel, Signature.INIT, stateArgs, buildOptions, device.label());
+            initArgs = new Bound(initKernel, Signature.INIT, stateArgs, buildOptions, device.label());
             stepArgs = new Bound(stepKernel, Signature.STEP, stateArgs, buildOptions, device.label());
             histogramArgs = new Bound(histogramKernel, Signature.HISTOGRAM, stateArgs, buildOptions, device.label());
             long limit = Math.min(kernelWorkGroupSize(initKernel), kernelWorkGroupSize(stepKernel));
@@ -362,11 +362,11 @@ public final class OpenClEngine implements Engine {
         if (options.recordCounts()) {
             counts = CL.clCreateBuffer(context, CL.CL_MEM_WRITE_ONLY, 4 * n * Long.BYTES, null, null);
         }
-        init.states(states);
+        initArgs.states(states);
         stepArgs.states(states);
         histogramArgs.states(states);
         // The neurons, how work-groups cover them, the counter's key and first neuron.
-        for (Bound k : new Bound[]{init, stepArgs}) {
+        for (Bound k : new Bound[]{initArgs, stepArgs}) {
             k.set(Parameter.N, n);
             k.set(Parameter.TILE, layout.tile());
             k.set(Parameter.GROUPS_PER_POPULATION, layout.groupsPerPopulation());
@@ -444,10 +444,10 @@ public final class OpenClEngine implements Engine {
     public PopulationSums[] initialize(double[] mean, double[] variance) {
         checkOpen();
         try {
-            init.set(Parameter.MEAN_E, mean[0]);
-            init.set(Parameter.MEAN_I, mean[1]);
-            init.set(Parameter.SD_E, Math.sqrt(variance[0]));
-            init.set(Parameter.SD_I, Math.sqrt(variance[1]));
+            initArgs.set(Parameter.MEAN_E, mean[0]);
+            initArgs.set(Parameter.MEAN_I, mean[1]);
+            initArgs.set(Parameter.SD_E, Math.sqrt(variance[0]));
+            initArgs.set(Parameter.SD_I, Math.sqrt(variance[1]));
             CL.clEnqueueNDRangeKernel(queue, initKernel, 1, null, globalSize, localSize, 0, null, null);
             return readSums();
         } catch (CLException e) {
@@ -727,7 +727,7 @@ public final class OpenClEngine implements Engine {
             }
         }
         initKernel = stepKernel = histogramKernel = null;
-        init = null;
+        initArgs = null;
         stepArgs = null;
         histogramArgs = null;
         if (program != null) {
