@@ -194,13 +194,19 @@ public final class Validation {
         for (long n : c.sizes()) {
             Trajectory closure = new GaussianClosure(model, n).solve(initial.point(), tEnd, every);
             List<ReplicaResult> runs = new ArrayList<>();
+            List<Replica.Spec> specs = new ArrayList<>();
             for (int r = 0; r < c.replicas(); r++) {
                 long seed = ReplicaSeeds.of(c.baseSeed(), n, r);
                 Scenario.RunSettings rs = base.run();
                 Scenario s = base.withN(n).withRun(new Scenario.RunSettings(tEnd, rs.dt(), every, seed, rs.scheme()));
-                Replica run = Replica.simulate(new Replica.Spec(s, initial, c.backend(), c.precision(), c.sampler(),
-                        c.devices(), c.threads(), c.imbalanceLimit(), histogramRows), r,
-                        sizes.isEmpty() && r == 0 ? log : Replica.QUIET);
+                specs.add(new Replica.Spec(s, initial, c.backend(), c.precision(), c.sampler(), c.devices(),
+                        c.threads(), c.imbalanceLimit(), histogramRows));
+            }
+            // The replicas of this n together, in batches as the memory allows.
+            List<Replica> simulated = Replica.simulateAll(specs, sizes.isEmpty() ? log : Replica.QUIET);
+            for (int r = 0; r < c.replicas(); r++) {
+                long seed = specs.get(r).scenario().run().seed();
+                Replica run = simulated.get(r);
                 ReplicaResult rr = new ReplicaResult(run,
                         TheoremError.sup(run, limit, c.from(), limitUntil),
                         TheoremError.sup(run, closure, c.from(), tEnd),
