@@ -168,7 +168,8 @@ public final class SimulateCommand implements Callable<Integer> {
                 List<RecordedRun.Result> results;
                 try (Progress progress = Progress.start(stderr, "simulate", r.step().totalSteps() * replicas,
                         r.scenario().n())) {
-                    results = RecordedRun.runTogether(runs, batch, s -> progress.step(s.observables().time()),
+                    results = RecordedRun.runTogether(runs, batch, runs.stream().map(x -> (TimeLoop.Recorder) row -> { })
+                            .toList(), s -> progress.step(s.observables().time()),
                             trap::stopRequested);
                 }
                 return reportBatch(runs, results, trap, stdout, stderr);

@@ -92,8 +92,6 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
         long perRecord = step.stepsPerRecord();
         List<TrajectoryRow> rows = new ArrayList<>((int) (step.totalSteps() / perRecord) + 1);
         List<StateHistogram> histograms = new ArrayList<>();
-        long[] wanted = spec.histogramRows().clone();
-        Arrays.sort(wanted);
 
         TimeLoop.Outcome outcome;
         String backend;
@@ -105,7 +103,8 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
                      : new Simulation(s, engine, settings.scheme(), step.h(), start(s, engine, spec))) {
             backend = engine.backend();
             device = engine.device();
-            TimeLoop.Recorder recorder = recorder(engine, perRecord, wanted, rows, histograms);
+            TimeLoop.Recorder recorder = new ReplicaRecorder(engine, perRecord, spec.histogramRows(), rows::add,
+                    (k, h) -> histograms.add(h));
             TimeLoop loop = new TimeLoop(settings.recordEvery(), perRecord, spec.imbalanceLimit());
             loop.recordIfDue(sim, recorder);
             outcome = loop.run(sim, step.totalSteps(), recorder, x -> { }, () -> false);
@@ -176,8 +175,6 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
         Scenario s0 = first.scenario();
         StepSize.Choice step = Backends.step(first.backend(), s0, first.initial().jacobian());
         long perRecord = step.stepsPerRecord();
-        long[] wanted = first.histogramRows().clone();
-        Arrays.sort(wanted);
         List<Scenario> scenarios = specs.stream().map(Spec::scenario).toList();
         long[] seeds = scenarios.stream().mapToLong(x -> x.run().seed()).toArray();
         List<List<TrajectoryRow>> rows = new ArrayList<>();
@@ -199,7 +196,9 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
                 List<StateHistogram> hist = new ArrayList<>();
                 rows.add(mine);
                 histograms.add(hist);
-                TimeLoop.Recorder recorder = recorder(batch.get(r).engine(), perRecord, wanted, mine, hist);
+                TimeLoop.Recorder recorder = new ReplicaRecorder(batch.get(r).engine(), perRecord, first.histogramRows(),
+                        mine::add,
+                        (k, h) -> hist.add(h));
                 recorders.add(recorder);
                 listeners.add(x -> { });
                 loop.recordIfDue(batch.get(r), recorder);
@@ -214,30 +213,6 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
                     o.steps()));
         }
         return out;
-    }
-
-    /**
-     * Keeps the rows on the record grid and, at the wanted record indices, the histograms of both
-     * populations of {@code engine}.
-     */
-    private static TimeLoop.Recorder recorder(Engine engine, long perRecord, long[] wanted, List<TrajectoryRow> rows,
-                                              List<StateHistogram> histograms) {
-        return row -> {
-            // the row at which a run leaves the balanced state lies between record times: not on the grid
-            long k = row.observables().step();
-            if (k % perRecord != 0) {
-                return;
-            }
-            rows.add(row);
-            if (Arrays.binarySearch(wanted, k / perRecord) >= 0) {
-                for (Population p : Population.values()) {
-                    StateHistogram h = StateHistogram.capture(engine, p, row.t(), row.observables());
-                    if (h != null) {
-                        histograms.add(h);
-                    }
-                }
-            }
-        };
     }
 
     /**

@@ -330,7 +330,16 @@ public final class RecordedRun implements AutoCloseable {
      *                              the message says which checkpoint is intact
      */
     public Result run(TimeLoop.StepListener afterStep, BooleanSupplier stopRequested) {
-        return runTogether(List.of(this), null, afterStep, stopRequested).get(0);
+        return run(row -> { }, afterStep, stopRequested);
+    }
+
+    /**
+     * {@link #run(TimeLoop.StepListener, BooleanSupplier)}, handing each row also to {@code observer}
+     * once it is in trajectory.csv and before the checkpoint of its step (a study's replica histograms
+     * the states there). A resumed run does not hand over the row of its checkpoint again.
+     */
+    public Result run(TimeLoop.Recorder observer, TimeLoop.StepListener afterStep, BooleanSupplier stopRequested) {
+        return runTogether(List.of(this), null, List.of(observer), afterStep, stopRequested).get(0);
     }
 
     /**
@@ -342,6 +351,8 @@ public final class RecordedRun implements AutoCloseable {
      *
      * @param runs          the runs, run r on {@code engines.replica(r)}
      * @param engines       their engines' batch, or null for a single run on its own engine
+     * @param observers     per run, handed each row as {@link #run(TimeLoop.Recorder, TimeLoop.StepListener,
+     *                      BooleanSupplier)} hands it
      * @param afterStep     called after every step of every run (progress display)
      * @param stopRequested polled after every pass: true ends every run still going as interrupted, each after
      *                      a checkpoint of its current step
@@ -349,7 +360,8 @@ public final class RecordedRun implements AutoCloseable {
      * @throws UncheckedIOException when a file cannot be written (a full disk): every run.json says failed
      */
     public static List<Result> runTogether(List<RecordedRun> runs, EngineBatch engines,
-                                           TimeLoop.StepListener afterStep, BooleanSupplier stopRequested) {
+                                           List<TimeLoop.Recorder> observers, TimeLoop.StepListener afterStep,
+                                           BooleanSupplier stopRequested) {
         long started = System.nanoTime();
         RecordedRun first = runs.get(0);
         List<TimeLoop.Outcome> outcomes;
@@ -359,7 +371,9 @@ public final class RecordedRun implements AutoCloseable {
             List<TimeLoop.Recorder> recorders = new ArrayList<>();
             List<TimeLoop.StepListener> listeners = new ArrayList<>();
             List<Simulation> sims = new ArrayList<>();
-            for (RecordedRun run : runs) {
+            for (int r = 0; r < runs.size(); r++) {
+                RecordedRun run = runs.get(r);
+                TimeLoop.Recorder observer = observers.get(r);
                 if (run.step.totalSteps() != first.step.totalSteps() || run.imbalanceLimit != first.imbalanceLimit
                         || run.keepGoing != first.keepGoing || run.step.h() != first.step.h()) {
                     throw new IllegalArgumentException("runs advanced together need the same step, end time and "
@@ -368,6 +382,7 @@ public final class RecordedRun implements AutoCloseable {
                 TimeLoop.Recorder recorder = row -> {
                     run.csv.row(row.values());
                     run.monitors.record(row);
+                    observer.record(row);
                 };
                 // A resumed trajectory already holds the checkpoint's row (even at step 0, when the run was
                 // interrupted before its first step): it was cut right after it.
