@@ -71,6 +71,15 @@ public final class Simulation implements AutoCloseable {
 
     /** Advances one step and returns the new observables. */
     public Observables step() {
+        return complete(engine.step(plan()));
+    }
+
+    /**
+     * The host side of the next step, before the engine's: its plan (lambda, the common shift, the centre),
+     * which stays valid until {@link #complete}. With {@link #complete} the two halves of {@link #step}, for
+     * stepping several replicas' engines in one pass ({@link SimulationBatch}).
+     */
+    public StepPlan plan() {
         long k = observables.step();
         if (engine.eventDriven()) {
             // No scheme: the engine simulates the interval exactly; the current means centre the sums.
@@ -80,7 +89,12 @@ public final class Simulation implements AutoCloseable {
         } else {
             commonMode.plan(observables, k, plan);
         }
-        PopulationSums[] sums = engine.step(plan);
+        return plan;
+    }
+
+    /** Takes the engine's sums of the step {@link #plan} planned and returns the new observables. */
+    public Observables complete(PopulationSums[] sums) {
+        long k = observables.step();
         // Not (k + 1) * h, which prints step 164 of h = 0.01 as t = 1.6400000000000001.
         observables = Observables.from(scenario, k + 1, steps.stepTime(k + 1), sums, plan.centre);
         return observables;

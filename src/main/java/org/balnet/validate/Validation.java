@@ -177,7 +177,32 @@ public final class Validation {
          * @param log   where the backend reports what {@code auto} chose
          */
         Replica replica(Replica.Spec spec, int index, PrintWriter log);
+
+        /**
+         * The replicas of one n, spec i being replica i: by default one {@link #replica} after another (the
+         * backend's choice reported for the first only).
+         */
+        default List<Replica> replicas(List<Replica.Spec> specs, PrintWriter log) {
+            List<Replica> out = new ArrayList<>(specs.size());
+            for (int r = 0; r < specs.size(); r++) {
+                out.add(replica(specs.get(r), r, r == 0 ? log : Replica.QUIET));
+            }
+            return out;
+        }
     }
+
+    /** Replicas simulated here: one by {@link Replica#simulate}, those of an n together by {@link Replica#simulateAll}. */
+    public static final ReplicaSource LOCAL = new ReplicaSource() {
+        @Override
+        public Replica replica(Replica.Spec spec, int index, PrintWriter log) {
+            return Replica.simulate(spec, index, log);
+        }
+
+        @Override
+        public List<Replica> replicas(List<Replica.Spec> specs, PrintWriter log) {
+            return Replica.simulateAll(specs, log);
+        }
+    };
 
     private Validation() {
     }
@@ -188,7 +213,7 @@ public final class Validation {
      * @throws org.balnet.limit.LimitFailure when the limit or the closure cannot be solved
      */
     public static Result run(Config c, PrintWriter log) {
-        return run(c, Replica::simulate, log);
+        return run(c, LOCAL, log);
     }
 
     /**
@@ -225,9 +250,15 @@ public final class Validation {
         for (long n : c.sizes()) {
             Trajectory closure = new GaussianClosure(model, n).solve(initial.point(), tEnd, every);
             List<ReplicaResult> runs = new ArrayList<>();
+            List<Replica.Spec> specs = new ArrayList<>();
             for (int r = 0; r < c.replicas(); r++) {
-                Replica run = source.replica(replicaSpec(c, initial, n, r), r,
-                        sizes.isEmpty() && r == 0 ? log : Replica.QUIET);
+                specs.add(replicaSpec(c, initial, n, r));
+            }
+            // The replicas of this n together where the source can (simulated here: in batches as the memory
+            // allows), each the replica it gives alone.
+            List<Replica> simulated = source.replicas(specs, sizes.isEmpty() ? log : Replica.QUIET);
+            for (int r = 0; r < c.replicas(); r++) {
+                Replica run = simulated.get(r);
                 ReplicaResult rr = new ReplicaResult(run,
                         TheoremError.sup(run, limit, c.from(), limitUntil),
                         TheoremError.sup(run, closure, c.from(), tEnd),
