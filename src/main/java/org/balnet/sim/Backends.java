@@ -124,13 +124,9 @@ public final class Backends {
                             "--backend exact runs in fp64 only; drop --precision fp32");
                 }
                 return new ExactEngine(scenario, seed, h);
-            case "opencl": {
-                List<DeviceInfo> devices = OpenClDevices.list();
-                warnIfUnprotected(devices, log);
-                DeviceInfo device = OpenClDevices.select(devices, request.profile(), request.selector(),
-                        request.selectorSource());
-                return new OpenClEngine(scenario, precision, seed, sampler, device, request.profile());
-            }
+            case "opencl":
+                return new OpenClEngine(scenario, precision, seed, sampler, openClDevice(request, log),
+                        request.profile());
             case "auto":
                 return auto(scenario, precision, seed, sampler, threads, request, log);
             default:
@@ -138,11 +134,19 @@ public final class Backends {
         }
     }
 
+    /** The device {@code --backend opencl} runs on: the request's, or the host profile's choice. */
+    private static DeviceInfo openClDevice(DeviceRequest request, PrintWriter log) {
+        List<DeviceInfo> devices = OpenClDevices.list();
+        warnIfUnprotected(devices, log);
+        return OpenClDevices.select(devices, request.profile(), request.selector(), request.selectorSource());
+    }
+
     /**
      * The engines of R replicas of one network, replica r keyed by {@code seeds[r]}, as one
-     * {@link EngineBatch}: the Java engine steps them in one pass of its pool ({@link CpuEngine#batch});
-     * OpenCL takes one engine per replica on the device {@code auto} or {@code --device} chose, and the
-     * per-synapse and exact backends, which have no batched step, one engine per replica stepped in turn.
+     * {@link EngineBatch}: the Java engine steps them in one pass of its pool ({@link CpuEngine#batch}),
+     * OpenCL in one launch per step on the device {@code auto} or {@code --device} chose
+     * ({@link OpenClEngine#batch}); the per-synapse and exact backends, which have no batched step, take one
+     * engine per replica stepped in turn.
      * Each replica's results are those of {@link #create} with its seed alone.
      *
      * @throws org.balnet.model.BadInputException (TOO_LARGE) when the memory cannot hold all the replicas
@@ -157,11 +161,24 @@ public final class Backends {
         if ("cpu".equals(name)) {
             return CpuEngine.batch(scenario, precision, seeds, threads, sampler);
         }
+        if ("opencl".equals(name)) {
+            return OpenClEngine.batch(scenario, precision, seeds, sampler, openClDevice(request, log),
+                    request.profile());
+        }
         Engine first = create(name, scenario, precision, seeds[0], sampler, threads, h, request, log);
         if (first instanceof CpuEngine && !(first instanceof PerSynapseEngine)) {
             // auto chose the Java engine: the batch is one engine over all the replicas.
             first.close();
             return CpuEngine.batch(scenario, precision, seeds, threads, sampler);
+        }
+        if (first instanceof OpenClEngine chosen) {
+            if (seeds.length == 1) {
+                return chosen;
+            }
+            // auto chose OpenCL: the batch is one engine over all the replicas, on the device it chose.
+            DeviceInfo device = chosen.deviceInfo();
+            first.close();
+            return OpenClEngine.batch(scenario, precision, seeds, sampler, device, request.profile());
         }
         List<Engine> engines = new java.util.ArrayList<>(seeds.length);
         engines.add(first);

@@ -69,6 +69,39 @@ public record StateLayout(long n, Precision precision, long tile, long groupsPer
         return new StateLayout(n, precision, tile, groups, segmentLength, (int) segments);
     }
 
+    /** Elements of a population's state from one replica's block to the next: the groups' whole tiles. */
+    public long replicaStride() {
+        return groupsPerPopulation * tile;
+    }
+
+    /**
+     * Where R replicas of this layout's network are stored: in each population's state one block per
+     * replica, {@link #replicaStride} apart (padded to whole tiles, so a work-group lies in one replica and
+     * one buffer), the last block n long. The result's n is the elements stored per population and its
+     * segments split them as {@link #plan} does; its tile is this one's. One replica is this layout.
+     *
+     * @throws org.balnet.model.BadInputException (TOO_LARGE) when the replicas need more than
+     *                                            {@link #MAX_SEGMENTS} buffers per population
+     */
+    public StateLayout replicated(int replicas, long maxAllocation) {
+        if (replicas == 1) {
+            return this;
+        }
+        long stored = (replicas - 1) * replicaStride() + n;
+        long groups = ceilDiv(stored, tile);
+        long tilesPerSegment = maxAllocation / (tile * precision.bytes);
+        long length = Math.min(tilesPerSegment, groups) * tile;
+        long count = ceilDiv(stored, length);
+        if (count > MAX_SEGMENTS) {
+            throw InputError.TOO_LARGE.exception("--replicas", String.format(Locale.ROOT,
+                    "--replicas %d of n = %d per population in %s need %d buffers per population of at most %s "
+                            + "each (the device's largest allocation); balnet splits a population over at most %d: "
+                            + "lower --replicas", replicas, n, precision.key, count, Sizes.bytes(maxAllocation),
+                    MAX_SEGMENTS));
+        }
+        return new StateLayout(stored, precision, tile, groups, length, (int) count);
+    }
+
     /** Neurons in state buffer {@code s} of a population. */
     public long segmentNeurons(int s) {
         return Math.min(segmentLength, n - s * segmentLength);
