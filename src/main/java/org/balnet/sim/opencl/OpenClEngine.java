@@ -298,9 +298,9 @@ public final class OpenClEngine implements Engine, EngineBatch {
                 - LOCAL_MEMORY_RESERVE;
         this.globalSize = new long[]{seeds.length * 2 * layout.groupsPerPopulation() * wg};
         this.localSize = new long[]{wg};
-        this.description = String.format(Locale.ROOT, "%s (%s, %s), work-group %d, %s%s, host profile %s",
-                device.name(), device.platform(), device.version(), wg, storage.describe(),
-                seeds.length == 1 ? "" : ", " + seeds.length + " replicas in one launch", profile.name());
+        // The same words for a replica in a batch as for that replica alone: outputs do not depend on batching.
+        this.description = String.format(Locale.ROOT, "%s (%s, %s), work-group %d, %s, host profile %s",
+                device.name(), device.platform(), device.version(), wg, layout.describe(), profile.name());
     }
 
     /** The network in words, for messages: "n = 1000 per population" or "--replicas 64 of n = 1000 per population". */
@@ -315,12 +315,34 @@ public final class OpenClEngine implements Engine, EngineBatch {
      * groups per population), the recorded counts of tests.
      */
     private long bytesNeeded(Precision p) {
+        return bytesNeeded(n, p, profile, seeds.length, options.recordCounts());
+    }
+
+    static long bytesNeeded(long n, Precision p, HostProfile profile, long replicas, boolean recordCounts) {
         long chunks = StateLayout.ceilDiv(n, CpuEngine.CHUNK);
         long groups = Math.min(chunks, profile.groupsPerPopulation());
         long tile = StateLayout.ceilDiv(chunks, profile.groupsPerPopulation()) * CpuEngine.CHUNK;
-        long stored = (seeds.length - 1) * StateLayout.ceilDiv(n, tile) * tile + n;
-        return 2 * stored * p.bytes + seeds.length * (2 * groups * PopulationSums.WIDTH * Double.BYTES
-                + (options.recordCounts() ? 4 * n * Long.BYTES : 0));
+        long stored = (replicas - 1) * StateLayout.ceilDiv(n, tile) * tile + n;
+        return 2 * stored * p.bytes + replicas * (2 * groups * PopulationSums.WIDTH * Double.BYTES
+                + (recordCounts ? 4 * n * Long.BYTES : 0));
+    }
+
+    /**
+     * How many replicas of n neurons per population one engine on {@code device} holds: at most
+     * {@code wanted} and {@link #MAX_REPLICAS}, as many as the profile's share of the device memory takes
+     * (the check {@link #batch} makes), and as many as {@link StateLayout#MAX_SEGMENTS} buffers per population
+     * of the device's largest allocation store; at least one (an engine of one replica that does not fit is
+     * refused by its own check, with the numbers). validate and reproduce batch their replicas by it.
+     */
+    public static int replicasThatFit(long n, Precision p, DeviceInfo device, HostProfile profile, int wanted) {
+        long allowed = (long) (profile.memoryFraction() * device.globalMemory());
+        long one = bytesNeeded(n, p, profile, 1, false);
+        long each = bytesNeeded(n, p, profile, 2, false) - one;
+        long byMemory = allowed < one ? 1 : 1 + (allowed - one) / each;
+        StateLayout layout = StateLayout.plan(n, p, profile.groupsPerPopulation(), device.maxAllocation());
+        long segment = device.maxAllocation() / (layout.tile() * p.bytes) * layout.tile();
+        long bySegments = 1 + Math.max(0, StateLayout.MAX_SEGMENTS * segment - n) / layout.replicaStride();
+        return (int) Math.max(1, Math.min(Math.min(wanted, MAX_REPLICAS), Math.min(byMemory, bySegments)));
     }
 
     /**
