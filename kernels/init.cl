@@ -9,7 +9,7 @@
 // BALNET_WORK_GROUP_SIZE-th neuron, so neighbours access neighbours. Replica r's neuron j is element
 // r replica_stride + j of its population's state (segments as in state.cl), and per replica `replicas`
 // holds REPLICA_WIDTH ulongs: its seed, step and whether it takes part in this launch (REPLICA_*,
-// OpenClEngine.replicaDefines). The sums of group g go to partials[g SUMS_WIDTH ..].
+// OpenClEngine.planDefines). The sums of group g go to partials[g SUMS_WIDTH ..].
 
 #pragma OPENCL FP_CONTRACT OFF
 

@@ -422,7 +422,7 @@ public final class OpenClEngine implements Engine, EngineBatch {
         return b.toString();
     }
 
-    /** The step plan's offsets, for the generated header of the kernels (step.cl). */
+    /** The step plan's offsets and what the kernels read per replica, for the generated header (init.cl, step.cl). */
     static String planDefines() {
         return new OpenClDefines("OpenClEngine: offsets of the step plan, in doubles")
                 .define("PLAN_DECAY", PLAN_DECAY)
