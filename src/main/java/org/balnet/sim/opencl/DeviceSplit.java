@@ -18,10 +18,10 @@ import java.util.stream.Collectors;
  * of each population. Each device takes a contiguous run of whole groups, the same run in both
  * populations, as even as whole groups allow (device d: groups [d G / D, (d + 1) G / D)). A slice's
  * groups are therefore the one-device run's groups, neuron for neuron, and its neurons keep their
- * global index in the random numbers; with the same work-group size the partial sums are the same
- * bits, and the host adds them in the same order (all groups of e, then of i, in group order). That is
- * why the split is at work-group boundaries: the trajectory is then byte-identical to one device's for
- * any number of devices. A device whose run would be empty (n below D tiles) is left out.
+ * global index in the random numbers; with the same work-group size on devices that compute alike
+ * (the same model and driver) the partial sums are the same bits, and the host adds them in the same
+ * order (all groups of e, then of i, in group order). That is why the split is at work-group
+ * boundaries: the trajectory is then byte-identical to one device's for any number of devices. A device whose run would be empty (n below D tiles) is left out.
  *
  * <p>Memory is checked for every device, with {@link OpenClEngine#bytesNeeded}, before any allocates.
  *

@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
  * one-device layout, the neurons' global indices in the random numbers). A step builds the Poisson
  * laws once on the host, starts every slice, then reads their partial sums and adds them group after
  * group in the one-device order, so the sums, and with them the trajectory, are the same bits as on one
- * device with the same work-group size, for any number of devices. All slices run the same work-group
- * size, the smallest any of the devices can take.
+ * device with the same work-group size, for any number of devices that compute alike (the same model
+ * and driver: each slice uses its device's log, cos and erf, which may differ by an ulp between
+ * kinds of device). All slices run the same work-group size, the smallest any of the devices can take.
  *
  * <p>States are read and written slice by slice (checkpoints, monitors), and histograms add the
  * slices' counts.
