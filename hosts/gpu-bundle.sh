@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes the portable bundle of ../shared/GPU.md in .gpu/ (ignored by git): a jlink'ed Java runtime,
-# the jar, the OpenCL ICD loader and gpu-check.sh, about 45 MB, for GPU hosts without Java or network.
+# the jar, the launcher hosts/balnet, the OpenCL ICD loader and gpu-check.sh, about 45 MB, for GPU
+# hosts without Java or network.
 # Run on a build machine from anywhere inside the repository; then copy .gpu/ to the GPU host and run
 # .gpu/gpu-check.sh there.
 set -euo pipefail
@@ -15,6 +16,8 @@ jlink --add-modules java.base,java.logging,jdk.unsupported,jdk.incubator.vector 
       --no-header-files --no-man-pages --compress=2 --output .gpu/jre
 cp target/balnet.jar .gpu/
 cp hosts/gpu-check.sh .gpu/
+# The launcher (it takes the bundle's jre/ and balnet.jar): what a study's study.sbatch runs on a cluster.
+cp hosts/balnet .gpu/
 loader=$(ldconfig -p | awk '/libOpenCL\.so\.1 .*x86-64/ {print $NF; exit}')
 if [ -n "$loader" ]; then
   cp -L "$loader" .gpu/libOpenCL.so.1

@@ -36,6 +36,11 @@ public final class Json {
             .register(new OptionalValues())
             .enable(JSON.Feature.WRITE_RECORD_FIELDS_IN_DECLARATION_ORDER)
             .build();
+    /** Reads records back: a key the record does not have is an error (a misspelt key in a study's manifest). */
+    private static final JSON READER = JSON.builder()
+            .register(JacksonAnnotationExtension.std)
+            .enable(JSON.Feature.FAIL_ON_UNKNOWN_BEAN_PROPERTY)
+            .build();
 
     private Json() {
     }
@@ -62,6 +67,25 @@ public final class Json {
             throw new UncheckedIOException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
         }
         return out.toString();
+    }
+
+    /**
+     * A typed record read back from the JSON {@link #write} made of it (a study's manifest, its shard
+     * files). Numbers read back to the doubles written; a key absent from the text leaves the component
+     * null (0 for a primitive), so callers check what they require.
+     *
+     * @throws IllegalArgumentException when the text is not JSON of that shape, with the parser's reason
+     */
+    public static <T> T read(String text, Class<T> type) {
+        try {
+            T value = READER.beanFrom(type, text);
+            if (value == null) {
+                throw new IllegalArgumentException("empty JSON where a " + type.getSimpleName() + " was expected");
+            }
+            return value;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage().lines().findFirst().orElse("not JSON"), e);
+        }
     }
 
     /**

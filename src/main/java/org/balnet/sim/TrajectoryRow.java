@@ -51,6 +51,24 @@ public record TrajectoryRow(double t, Observables observables) {
                 Eigenvalues.of(o.jacobian()).zeta()};
     }
 
+    /**
+     * A row read back from its {@link #values()} (a line of trajectory.csv): the inverse of values(), but
+     * for the step and the simulated time, which the file does not hold (zeta is recomputed from J).
+     *
+     * @param step   the step the row was taken at
+     * @param time   the simulated time there (step h, as the simulator computes it)
+     * @param values the row's values in {@link #COLUMNS} order
+     */
+    public static TrajectoryRow fromValues(long step, double time, double[] values) {
+        if (values.length != COLUMNS.size()) {
+            throw new IllegalArgumentException("a row has " + COLUMNS.size() + " values, not " + values.length);
+        }
+        double[] v = values;
+        return new TrajectoryRow(v[0], new Observables(step, time, new double[]{v[1], v[2]}, new double[]{v[3], v[4]},
+                new double[][]{{v[7], v[8]}, {v[9], v[10]}}, new double[]{v[5], v[6]},
+                new double[][]{{v[11], v[12]}, {v[13], v[14]}}));
+    }
+
     /** The row's values in {@link #MOMENT_COLUMNS} order. */
     public double[] moments() {
         Observables o = observables;

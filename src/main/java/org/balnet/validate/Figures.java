@@ -496,7 +496,7 @@ public final class Figures {
     }
 
     /** 5000 -> "5000", 100000 -> "1e5", 1500000 -> "1.5e6": how n appears in titles. */
-    static String count(long n) {
+    public static String count(long n) {
         if (n < 10_000) {
             return Long.toString(n);
         }

@@ -90,8 +90,6 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
         long perRecord = step.stepsPerRecord();
         List<TrajectoryRow> rows = new ArrayList<>((int) (step.totalSteps() / perRecord) + 1);
         List<StateHistogram> histograms = new ArrayList<>();
-        long[] wanted = spec.histogramRows().clone();
-        Arrays.sort(wanted);
 
         TimeLoop.Outcome outcome;
         String backend;
@@ -103,22 +101,8 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
                      : new Simulation(s, engine, settings.scheme(), step.h(), start(s, engine, spec))) {
             backend = engine.backend();
             device = engine.device();
-            TimeLoop.Recorder recorder = row -> {
-                // the row at which a run leaves the balanced state lies between record times: not on the grid
-                long k = row.observables().step();
-                if (k % perRecord != 0) {
-                    return;
-                }
-                rows.add(row);
-                if (Arrays.binarySearch(wanted, k / perRecord) >= 0) {
-                    for (Population p : Population.values()) {
-                        StateHistogram h = StateHistogram.capture(engine, p, row.t(), row.observables());
-                        if (h != null) {
-                            histograms.add(h);
-                        }
-                    }
-                }
-            };
+            TimeLoop.Recorder recorder = new ReplicaRecorder(engine, perRecord, spec.histogramRows(), rows::add,
+                    (k, h) -> histograms.add(h));
             TimeLoop loop = new TimeLoop(settings.recordEvery(), perRecord, spec.imbalanceLimit());
             loop.recordIfDue(sim, recorder);
             outcome = loop.run(sim, step.totalSteps(), recorder, x -> { }, () -> false);

@@ -156,17 +156,49 @@ public final class Validation {
         public long failedChecks() {
             return checks.stream().filter(c -> !c.pass()).count();
         }
+
+        /** The same result with another wall time: a collected study's is what its tasks took in all. */
+        public Result withWallSeconds(double seconds) {
+            return new Result(config, initial, limit, limitUntil, sizes, limitFit, limitFitOls, closureFit,
+                    closureFitOls, gaussian, alphaEach, checks, seconds);
+        }
+    }
+
+    /**
+     * Where the replicas of a study come from: simulated here ({@link Replica#simulate}), or read back
+     * from the shards of a study run elsewhere. Called once per (n, replica), in the order of the sizes
+     * and then of the replicas.
+     */
+    @FunctionalInterface
+    public interface ReplicaSource {
+        /**
+         * @param spec  what the replica is: its scenario (n and seed set), engine and histogram times
+         * @param index the replica number
+         * @param log   where the backend reports what {@code auto} chose
+         */
+        Replica replica(Replica.Spec spec, int index, PrintWriter log);
     }
 
     private Validation() {
     }
 
     /**
-     * Runs the study. Progress lines go to {@code log}.
+     * Runs the study, simulating every replica here. Progress lines go to {@code log}.
      *
      * @throws org.balnet.limit.LimitFailure when the limit or the closure cannot be solved
      */
     public static Result run(Config c, PrintWriter log) {
+        return run(c, Replica::simulate, log);
+    }
+
+    /**
+     * The study with its replicas from {@code source}: the limit and the closures solved, every
+     * replica compared with them, the fits and the checks. The same replicas give the same result,
+     * wherever they were simulated.
+     *
+     * @throws org.balnet.limit.LimitFailure when the limit or the closure cannot be solved
+     */
+    public static Result run(Config c, ReplicaSource source, PrintWriter log) {
         long started = System.nanoTime();
         Scenario base = c.scenario();
         double tEnd = c.tEnd();
@@ -184,9 +216,7 @@ public final class Validation {
                     + "errors against it are measured up to t = %s%n", limit.silent().getAsDouble(), fmt(tEnd),
                     fmt(limitUntil));
         }
-        long[] histogramRows = Arrays.stream(c.histogramTimes()).mapToLong(t -> TimeGrid.multiple(t, every))
-                .toArray();
-        int comparisons = c.sizes().length * c.replicas() * histogramRows.length * 2;
+        int comparisons = comparisons(c);
         double alphaEach = c.alpha() / Math.max(1, comparisons);
 
         List<SizeResult> sizes = new ArrayList<>();
@@ -195,11 +225,7 @@ public final class Validation {
             Trajectory closure = new GaussianClosure(model, n).solve(initial.point(), tEnd, every);
             List<ReplicaResult> runs = new ArrayList<>();
             for (int r = 0; r < c.replicas(); r++) {
-                long seed = ReplicaSeeds.of(c.baseSeed(), n, r);
-                Scenario.RunSettings rs = base.run();
-                Scenario s = base.withN(n).withRun(new Scenario.RunSettings(tEnd, rs.dt(), every, seed, rs.scheme()));
-                Replica run = Replica.simulate(new Replica.Spec(s, initial, c.backend(), c.precision(), c.sampler(),
-                        c.devices(), c.threads(), c.imbalanceLimit(), histogramRows), r,
+                Replica run = source.replica(replicaSpec(c, initial, n, r), r,
                         sizes.isEmpty() && r == 0 ? log : Replica.QUIET);
                 ReplicaResult rr = new ReplicaResult(run,
                         TheoremError.sup(run, limit, c.from(), limitUntil),
@@ -209,13 +235,13 @@ public final class Validation {
                 runs.add(rr);
                 for (StateHistogram h : run.histograms()) {
                     double sd = Math.sqrt(h.sampleVariance());
-                    gaussian.add(new GaussianCheck(n, r, seed, h, GaussianDistance.compare(h, h.sampleMean(), sd),
+                    gaussian.add(new GaussianCheck(n, r, run.seed(), h, GaussianDistance.compare(h, h.sampleMean(), sd),
                             GaussianDistance.dkwThreshold(n, alphaEach), GaussianDistance.w1Scale(n, sd)));
                 }
                 log.printf(Locale.ROOT, "n = %s, replica %d of %d (seed %d): %s in %.1f s; sup error over [%s, %s]: "
                                 + "%.4g against the limit (at t = %s), %.4g against the closure (at t = %s)%n",
-                        Figures.count(n), r + 1, c.replicas(), seed, run.status(), run.wallSeconds(), fmt(c.from()),
-                        fmt(tEnd), rr.limit().value(), fmt(rr.limit().time()), rr.closure().value(),
+                        Figures.count(n), r + 1, c.replicas(), run.seed(), run.status(), run.wallSeconds(),
+                        fmt(c.from()), fmt(tEnd), rr.limit().value(), fmt(rr.limit().time()), rr.closure().value(),
                         fmt(rr.closure().time()));
                 if (!run.completed()) {
                     log.println("  " + run.message());
@@ -243,6 +269,33 @@ public final class Validation {
         double wall = (System.nanoTime() - started) * 1e-9;
         return new Result(c, initial, limit, limitUntil, List.copyOf(sizes), limitFit, limitOls, closureFit,
                 closureOls, List.copyOf(gaussian), alphaEach, checks, wall);
+    }
+
+    /**
+     * Replica {@code r} at {@code n}: the study's scenario at that n with its own seed
+     * ({@link ReplicaSeeds}), on the study's engine, with histograms at the study's times.
+     *
+     * @param initial the balanced initial point of the study's scenario (the same for every n)
+     */
+    public static Replica.Spec replicaSpec(Config c, InitialPoint initial, long n, int r) {
+        Scenario base = c.scenario();
+        Scenario.RunSettings rs = base.run();
+        long seed = ReplicaSeeds.of(c.baseSeed(), n, r);
+        Scenario s = base.withN(n).withRun(new Scenario.RunSettings(rs.tEnd(), rs.dt(), rs.recordEvery(), seed,
+                rs.scheme()));
+        return new Replica.Spec(s, initial, c.backend(), c.precision(), c.sampler(), c.devices(), c.threads(),
+                c.imbalanceLimit(), histogramRows(c));
+    }
+
+    /** The record indices k (t = k D) of the Gaussianity times. */
+    static long[] histogramRows(Config c) {
+        double every = c.scenario().run().recordEvery();
+        return Arrays.stream(c.histogramTimes()).mapToLong(t -> TimeGrid.multiple(t, every)).toArray();
+    }
+
+    /** Histograms compared with a Gaussian, all n, replicas, times and both populations: the Bonferroni divisor. */
+    static int comparisons(Config c) {
+        return c.sizes().length * c.replicas() * c.histogramTimes().length * 2;
     }
 
     static List<Check> checks(Config c, List<SizeResult> sizes, PowerLawFit.Fit limitFit, PowerLawFit.Fit closureFit,

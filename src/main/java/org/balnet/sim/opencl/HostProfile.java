@@ -19,14 +19,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * What balnet should use on one kind of machine: which OpenCL platform and device, the default
- * state precision, the work-group size, how many work-groups per population, and how much of the
- * device's memory a run may take. Loaded from {@code hosts/NAME.toml} (built into the jar under
- * {@code /hosts/}) or from a file; every key is checked and unknown keys are refused, like scenario
- * files. Immutable.
+ * state precision, the work-group size, how many work-groups per population, how much of the
+ * device's memory a run may take, and what each task of a study asks Slurm for. Loaded from
+ * {@code hosts/NAME.toml} (built into the jar under {@code /hosts/}) or from a file; every key is checked
+ * and unknown keys are refused, like scenario files. Immutable.
  *
  * @param name                 profile name
  * @param description          in words
@@ -40,6 +42,7 @@ import java.util.stream.Collectors;
  * @param groupsPerPopulation  target number of work-groups per population; each covers a multiple of
  *                             {@link CpuEngine#CHUNK} neurons, so fewer groups are used for small n
  * @param memoryFraction       share of the device's global memory the run may allocate, in (0, 1]
+ * @param slurm                what each task of a study asks Slurm for ({@code validate --plan slurm})
  * @param devices              which devices a run takes when neither {@code --device} nor
  *                             {@value OpenClDevices#DEVICE_VARIABLE} says: "" for one (the first that
  *                             matches), {@value OpenClDevices#ALL} for every matching device, or a list
@@ -47,7 +50,7 @@ import java.util.stream.Collectors;
  */
 public record HostProfile(String name, String description, String source, String platform, String device,
                           DeviceType type, Precision precision, int workGroupSize, int groupsPerPopulation,
-                          double memoryFraction, String devices) {
+                          double memoryFraction, Slurm slurm, String devices) {
     /** Built-in profiles, loadable by name from the jar. */
     public static final List<String> BUILT_IN = List.of("auto", "pocl-cpu", "nvidia-h200", "nvidia-h200x8");
     /** The profile used when {@code --host} is not given. */
@@ -58,10 +61,20 @@ public record HostProfile(String name, String description, String source, String
     public static final int MAX_GROUPS_PER_POPULATION = 1 << 20;
 
     private static final String RESOURCE_PREFIX = "/hosts/";
-    private static final Set<String> TOP_KEYS = ordered("name", "description", "device", "run");
+    private static final Set<String> TOP_KEYS = ordered("name", "description", "device", "run", "slurm");
     private static final Set<String> DEVICE_KEYS = ordered("platform", "name", "type", "use");
     private static final Set<String> RUN_KEYS = ordered("precision", "work_group_size", "groups_per_population",
             "memory_fraction");
+    private static final Set<String> SLURM_KEYS = ordered("gres", "partition", "time", "cpus_per_task", "mem");
+    /** A GRES list as sbatch takes it: name[:type][:count], comma-separated (gpu:1, gpu:h200:1). */
+    private static final Pattern GRES = Pattern.compile("[A-Za-z][\\w.-]*(:[\\w.-]+)*(,[A-Za-z][\\w.-]*(:[\\w.-]+)*)*");
+    /** Partition names, comma-separated. */
+    private static final Pattern PARTITION = Pattern.compile("[\\w.-]+(,[\\w.-]+)*");
+    /** sbatch's memory syntax: an integer, optionally with a unit K, M, G or T (megabytes without one). */
+    private static final Pattern MEMORY = Pattern.compile("[1-9][0-9]*[KMGT]?");
+    /** sbatch's --time: minutes, M:S, H:M:S, D-H, D-H:M or D-H:M:S. */
+    private static final Pattern TIME = Pattern.compile(
+            "(?:(\\d+)-(\\d+)(?::(\\d+)(?::(\\d+))?)?)|(?:(\\d+)(?::(\\d+)(?::(\\d+))?)?)");
 
     /** OpenCL device types, as a profile asks for them and as {@link DeviceInfo#type()} reports them. */
     public enum DeviceType {
@@ -82,6 +95,31 @@ public record HostProfile(String name, String description, String source, String
                 }
             }
             throw InputError.UNKNOWN_CHOICE.exception(where, where, key, "gpu, cpu, accelerator, other, any");
+        }
+    }
+
+    /**
+     * What one array task of a study asks Slurm for (the {@code [slurm]} section): written into
+     * {@code study.sbatch} by {@code validate --plan slurm}; an empty string or 0 leaves the option out,
+     * so that the cluster's default applies.
+     *
+     * @param gres        generic resources per task, e.g. {@code gpu:1} (one device per task); empty on a
+     *                    host without GPUs, where Slurm refuses any {@code --gres} (docs/slurm.md)
+     * @param partition   partition(s) to submit to
+     * @param time        time limit per task in sbatch's syntax, e.g. {@code 1-00:00:00}; longer than
+     *                    {@link #SIGNAL_LEAD_SECONDS}, so that the warning before it leaves time to run
+     * @param cpusPerTask cores per task (the engine's threads when {@code --threads} is not given)
+     * @param mem         memory per node, e.g. {@code 32G}
+     */
+    public record Slurm(String gres, String partition, String time, int cpusPerTask, String mem) {
+        /** Seconds before the time limit at which Slurm warns a task with SIGTERM ({@code --signal=TERM@120}). */
+        public static final int SIGNAL_LEAD_SECONDS = 120;
+        /** Nothing asked for: the cluster's defaults, no GRES. */
+        public static final Slurm NONE = new Slurm("", "", "", 0, "");
+
+        /** Whether tasks ask for GRES (GPUs): only then does study.sbatch carry {@code --gres}. */
+        public boolean hasGres() {
+            return !gres.isEmpty();
         }
     }
 
@@ -210,7 +248,70 @@ public record HostProfile(String name, String description, String source, String
             }
         }
         return new HostProfile(name, description, source, platform, device, type, precision, workGroupSize, groups,
-                fraction, use);
+                fraction, slurm(optionalTable(toml, "slurm")), use);
+    }
+
+    /** The [slurm] section, each value checked: it goes into a shell script, so nothing but its syntax passes. */
+    private static Slurm slurm(TomlTable t) {
+        if (t == null) {
+            return Slurm.NONE;
+        }
+        String p = "host.slurm.";
+        ScenarioLoader.checkKeys(t, p, SLURM_KEYS);
+        String gres = t.contains("gres") ? matching(t, p, "gres", GRES,
+                "a Slurm GRES list such as gpu:1 or gpu:h200:1, or \"\" for none") : "";
+        String partition = t.contains("partition") ? matching(t, p, "partition", PARTITION,
+                "partition names (letters, digits, _ . -), comma-separated") : "";
+        String time = t.contains("time") ? matching(t, p, "time", TIME,
+                "a time limit as sbatch takes it: minutes, M:S, H:M:S, D-H, D-H:M or D-H:M:S") : "";
+        if (!time.isEmpty() && timeSeconds(time) <= Slurm.SIGNAL_LEAD_SECONDS) {
+            throw InputError.outOfRange(p + "time", time, "longer than the " + Slurm.SIGNAL_LEAD_SECONDS
+                    + " s before the limit at which a task is told to checkpoint (--signal=TERM@"
+                    + Slurm.SIGNAL_LEAD_SECONDS + ")");
+        }
+        int cpus = 0;
+        if (t.contains("cpus_per_task")) {
+            long c = integer(t, p, "cpus_per_task");
+            if (c < 0 || c > Integer.MAX_VALUE) {
+                throw InputError.outOfRange(p + "cpus_per_task", c, "an integer >= 1, or 0 for the cluster's default");
+            }
+            cpus = (int) c;
+        }
+        String mem = t.contains("mem") ? matching(t, p, "mem", MEMORY,
+                "sbatch's memory syntax: an integer with an optional unit K, M, G or T, e.g. 32G") : "";
+        return new Slurm(gres, partition, time, cpus, mem);
+    }
+
+    /** A string key whose value, when not empty, matches {@code syntax} whole. */
+    private static String matching(TomlTable t, String prefix, String key, Pattern syntax, String allowed) {
+        String v = string(t, prefix, key);
+        if (!v.isEmpty() && !syntax.matcher(v).matches()) {
+            throw InputError.outOfRange(prefix + key, "'" + v + "'", allowed);
+        }
+        return v;
+    }
+
+    /** Seconds of a time limit in sbatch's syntax (one that {@link #TIME} matched). */
+    static long timeSeconds(String time) {
+        Matcher m = TIME.matcher(time);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a Slurm time: " + time);
+        }
+        if (m.group(1) != null) {
+            // D-H[:M[:S]]
+            return Long.parseLong(m.group(1)) * 86_400 + Long.parseLong(m.group(2)) * 3_600
+                    + (m.group(3) != null ? Long.parseLong(m.group(3)) * 60 : 0)
+                    + (m.group(4) != null ? Long.parseLong(m.group(4)) : 0);
+        }
+        long a = Long.parseLong(m.group(5));
+        if (m.group(6) == null) {
+            return a * 60;  // minutes
+        }
+        long b = Long.parseLong(m.group(6));
+        if (m.group(7) == null) {
+            return a * 60 + b;  // M:S
+        }
+        return a * 3_600 + b * 60 + Long.parseLong(m.group(7));  // H:M:S
     }
 
     private static TomlTable optionalTable(TomlTable parent, String key) {

@@ -67,9 +67,14 @@ public final class OpenClDevices {
      * the devices of {@link #IN_PROCESS_LLVM_PLATFORMS} are not listed, so a run that ends up on the
      * Java engine keeps a sound JVM (and its SIGINT/SIGTERM handling).
      *
+     * <p>Synchronized: the ICD loader reads its vendor list on the first clGetPlatformIDs of a process, and
+     * two threads making that first call at once (two shards of {@code validate --plan local} starting
+     * together) were seen to leave one of them with no platform, so that {@code auto} fell back to the
+     * Java engine for that replica alone.
+     *
      * @throws OpenClFailure as {@link #list()}
      */
-    public static Listing list(boolean protectJvm) {
+    public static synchronized Listing list(boolean protectJvm) {
         boolean skipRisky = protectJvm && !SignalChaining.active();
         List<String> skipped = new ArrayList<>();
         // Before JOCL is touched: it prints its own line when the library is missing (OpenClLibrary).

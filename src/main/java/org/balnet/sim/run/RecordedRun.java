@@ -328,6 +328,15 @@ public final class RecordedRun implements AutoCloseable {
      *                              the message says which checkpoint is intact
      */
     public Result run(TimeLoop.StepListener afterStep, BooleanSupplier stopRequested) {
+        return run(row -> { }, afterStep, stopRequested);
+    }
+
+    /**
+     * {@link #run(TimeLoop.StepListener, BooleanSupplier)}, handing each row also to {@code observer}
+     * once it is in trajectory.csv and before the checkpoint of its step (a study's replica histograms
+     * the states there). A resumed run does not hand over the row of its checkpoint again.
+     */
+    public Result run(TimeLoop.Recorder observer, TimeLoop.StepListener afterStep, BooleanSupplier stopRequested) {
         long started = System.nanoTime();
         TimeLoop.Outcome outcome;
         try {
@@ -336,6 +345,7 @@ public final class RecordedRun implements AutoCloseable {
             TimeLoop.Recorder recorder = row -> {
                 csv.row(row.values());
                 monitors.record(row);
+                observer.record(row);
             };
             // A resumed trajectory already holds the checkpoint's row (even at step 0, when the run was
             // interrupted before its first step): it was cut right after it.

@@ -38,7 +38,7 @@ class DeviceSplitTest {
     void slicesAreWholeGroupsOfTheOneDeviceLayout(long n, int devices, int groups) {
         HostProfile p = HostProfile.load("nvidia-h200x8");
         HostProfile profile = new HostProfile(p.name(), p.description(), p.source(), p.platform(), p.device(),
-                p.type(), p.precision(), p.workGroupSize(), groups, p.memoryFraction(), p.devices());
+                p.type(), p.precision(), p.workGroupSize(), groups, p.memoryFraction(), p.slurm(), p.devices());
         DeviceSplit split = DeviceSplit.plan(n, Precision.FP32, profile, h200s(devices));
         StateLayout one = StateLayout.plan(n, Precision.FP32, groups, H200_MEMORY / 4);
         assertEquals(one, split.whole());

@@ -73,6 +73,45 @@ class HostProfileTest {
     }
 
     @Test
+    void theSlurmSectionSaysWhatATaskAsksFor() {
+        HostProfile.Slurm h200 = HostProfile.load("nvidia-h200").slurm();
+        assertEquals("gpu:1", h200.gres());
+        assertTrue(h200.hasGres());
+        assertEquals(2, h200.cpusPerTask());
+        // no GPU, no GRES: a node without GRES refuses any --gres (docs/slurm.md)
+        assertFalse(HostProfile.load("pocl-cpu").slurm().hasGres());
+        assertEquals(HostProfile.Slurm.NONE, HostProfile.load("auto").slurm());
+        assertEquals(HostProfile.Slurm.NONE, HostProfile.parse("[run]\nprecision = \"fp32\"\n", "t", "t").slurm());
+        HostProfile.Slurm s = HostProfile.parse("[slurm]\ngres = \"gpu:h200:1\"\npartition = \"gpu,gpu-long\"\n"
+                + "time = \"1-12:00:00\"\ncpus_per_task = 4\nmem = \"64G\"\n", "t", "t").slurm();
+        assertEquals(new HostProfile.Slurm("gpu:h200:1", "gpu,gpu-long", "1-12:00:00", 4, "64G"), s);
+    }
+
+    @Test
+    void slurmTimeLimitsReadAsSbatchReadsThem() {
+        assertEquals(30 * 60, HostProfile.timeSeconds("30"));
+        assertEquals(30 * 60 + 5, HostProfile.timeSeconds("30:05"));
+        assertEquals(2 * 3600 + 30 * 60 + 5, HostProfile.timeSeconds("2:30:05"));
+        assertEquals(86_400 + 12 * 3600, HostProfile.timeSeconds("1-12"));
+        assertEquals(86_400 + 12 * 3600 + 60, HostProfile.timeSeconds("1-12:01"));
+        assertEquals(2 * 86_400 + 1, HostProfile.timeSeconds("2-0:0:1"));
+    }
+
+    @Test
+    void badSlurmValuesAreRefusedNamingTheKey() {
+        assertKind(InputError.OUT_OF_RANGE, "host.slurm.gres", "[slurm]\ngres = \"gpu 1\"\n");
+        assertKind(InputError.OUT_OF_RANGE, "host.slurm.gres", "[slurm]\ngres = \"gpu:1;rm\"\n");
+        assertKind(InputError.OUT_OF_RANGE, "host.slurm.partition", "[slurm]\npartition = \"a b\"\n");
+        assertKind(InputError.OUT_OF_RANGE, "host.slurm.time", "[slurm]\ntime = \"one day\"\n");
+        // two minutes: the warning 120 s before the limit would come at the start
+        assertKind(InputError.OUT_OF_RANGE, "host.slurm.time", "[slurm]\ntime = \"2\"\n");
+        assertKind(InputError.OUT_OF_RANGE, "host.slurm.cpus_per_task", "[slurm]\ncpus_per_task = -1\n");
+        assertKind(InputError.WRONG_TYPE, "host.slurm.cpus_per_task", "[slurm]\ncpus_per_task = \"4\"\n");
+        assertKind(InputError.OUT_OF_RANGE, "host.slurm.mem", "[slurm]\nmem = \"32GB\"\n");
+        assertKind(InputError.UNKNOWN_KEY, "host.slurm.account", "[slurm]\naccount = \"x\"\n");
+    }
+
+    @Test
     void anUnknownNameIsRefused() {
         BadInputException e = assertThrows(BadInputException.class, () -> HostProfile.load("no-such-host"));
         assertEquals(InputError.UNKNOWN_CHOICE, e.kind());

@@ -45,7 +45,7 @@ class MultiDeviceEngineTest {
     private static HostProfile profile(int groupsPerPopulation) {
         HostProfile p = OpenClTestDevice.profile();
         return new HostProfile(p.name(), p.description(), p.source(), p.platform(), p.device(), p.type(),
-                p.precision(), p.workGroupSize(), groupsPerPopulation, p.memoryFraction(), "");
+                p.precision(), p.workGroupSize(), groupsPerPopulation, p.memoryFraction(), p.slurm(), "");
     }
 
     /**
