@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Makes the portable bundle of ../shared/GPU.md in .gpu/ (ignored by git): a jlink'ed Java runtime,
-# the jar, the launcher hosts/balnet, the OpenCL ICD loader and gpu-check.sh, about 45 MB, for GPU
-# hosts without Java or network.
+# Makes the portable GPU bundle (docs/opencl.md, "The GPU bundle") in .gpu/ (ignored by git): a jlink'ed
+# Java runtime, the jar, the launcher hosts/balnet, the OpenCL ICD loader and gpu-check.sh, about 45 MB,
+# for GPU hosts without Java or network.
 # Run on a build machine from anywhere inside the repository; then copy .gpu/ to the GPU host and run
 # .gpu/gpu-check.sh there.
 set -euo pipefail

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# First run of balnet on a GPU host (../shared/GPU.md): probes the OpenCL setup and repairs what is
+# First run of balnet on a GPU host (docs/opencl.md, "The GPU bundle"): probes the OpenCL setup and repairs what is
 # missing, printing every step; then `balnet devices`, the CPU-versus-OpenCL equivalence check, and
 # `bench` at n = 1e6, 1e7, 1e8, 1e9 per population in fp64 and fp32 (a run that does not fit the
 # device is refused by balnet with the numbers, and the script goes on); with several GPUs, a network

@@ -1,5 +1,6 @@
 // Histogram of one population's states on the device: twin of CpuEngine.histogram.
-// Needs state.cl and the generated layout before it.
+// Needs the generated header (STATE_PARAMS, SELECT_STATE) and state.cl before it. Its arguments after
+// the state buffers are bound by name: KernelArguments.Histogram lists them in this order.
 //
 // Bins: 0 below lo, 1 .. bins for [lo, hi) in equal parts, bins + 1 at or above hi and NaN. Each
 // work-group counts a contiguous range of neurons into local counters (32-bit: a range holds fewer

@@ -1,5 +1,7 @@
 // The initial condition (6.5)-(6.6) drawn on the device: twin of CpuEngine.initChunk.
-// Needs philox.cl, state.cl, the generated layout and reduce.cl before it.
+// Needs the generated header (streams, SUMS_WIDTH, STATE_PARAMS), philox.cl, state.cl and reduce.cl
+// before it. Its arguments after the state buffers are bound by name: KernelArguments.Init lists them
+// in this order.
 //
 // Work-group g covers neurons [g' tile, (g' + 1) tile) of population pop, where
 // pop = g / groups_per_population and g' = g mod groups_per_population (e first, then i);

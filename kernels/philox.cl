@@ -1,6 +1,6 @@
 // Twin of src/main/java/org/balnet/rng/Philox4x32.java and CounterRng.java (counter layout and
-// uniform conversion: CounterRng's class comment; its stream numbers, RNG_STREAM_* and
-// rng_stream_*, are generated from CounterRng.openClDefines after this file).
+// uniform conversion: CounterRng's class comment). Their constants (PHILOX_*, RNG_*, rng_stream_*)
+// are in the generated header before this file (Philox4x32.openClDefines, CounterRng.openClDefines).
 //
 // Philox4x32-10 (Salmon, Moraes, Dror and Shaw, SC'11; constants of Random123's philox.h) and a
 // counter-addressed stream of uniforms and normals. The double arithmetic needs cl_khr_fp64;
@@ -8,20 +8,6 @@
 
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
 #pragma OPENCL FP_CONTRACT OFF
-
-#define PHILOX4X32_ROUNDS 10
-#define PHILOX_M4x32_0 0xD2511F53u
-#define PHILOX_M4x32_1 0xCD9E8D57u
-#define PHILOX_W32_0 0x9E3779B9u  /* golden ratio */
-#define PHILOX_W32_1 0xBB67AE85u  /* sqrt(3) - 1 */
-
-/* 2^-52: the width of one cell of the uniform conversion. */
-#define RNG_UNIFORM_CELL 0x1.0p-52
-/* Significant bits kept from a 64-bit word: 64 - 12 = 52. */
-#define RNG_UNIFORM_DROPPED_BITS 12
-#define RNG_STREAM_SHIFT 24
-#define RNG_TWO_PI 0x1.921fb54442d18p+2
-#define RNG_WORDS_PER_BLOCK 2
 
 /* Functions called once or twice per draw are inlined: PoCL otherwise calls them and keeps the
    generator's state in memory, which made a step 1.5x slower on the CPU; GPU compilers inline them

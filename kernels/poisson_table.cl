@@ -1,6 +1,6 @@
 // Twin of src/main/java/org/balnet/rng/PoissonTable.java (the reasons for each step are written
-// there). Needs philox.cl (counter_rng, rng_seek, rng_uniform) and the generated POISSON_TABLE_*
-// offsets (PoissonTable.openClDefines) before it.
+// there). Needs philox.cl (counter_rng, rng_seek, rng_uniform) before it and the POISSON_TABLE_*
+// offsets of the generated header (PoissonTable.openClDefines).
 //
 // Poisson(lambda) by inversion of one 64-bit word through the host's integer table (PoissonTable.export):
 // the guide, indexed by the word's top bits, gives the first cell that can hold the word, and unsigned
@@ -40,11 +40,11 @@ RNG_INLINE void poisson_table_load(poisson_table *t, __global const ulong *table
     t->high = (long) table[POISSON_TABLE_HIGH];
     t->low_tail_end = (long) table[POISSON_TABLE_LOW_TAIL_END];
     t->high_tail_end = (long) table[POISSON_TABLE_HIGH_TAIL_END];
-    t->lambda = constants[0];
-    t->low_tail_start = constants[1];
-    t->low_tail_mass = constants[2];
-    t->high_tail_start = constants[3];
-    t->high_tail_mass = constants[4];
+    t->lambda = constants[POISSON_TABLE_LAMBDA];
+    t->low_tail_start = constants[POISSON_TABLE_LOW_TAIL_START];
+    t->low_tail_mass = constants[POISSON_TABLE_LOW_TAIL_MASS];
+    t->high_tail_start = constants[POISSON_TABLE_HIGH_TAIL_START];
+    t->high_tail_mass = constants[POISSON_TABLE_HIGH_TAIL_MASS];
 }
 
 /* Longs after the header that hold the bounds and the guide (the guide's 32-bit entries packed two to a long). */

@@ -1,5 +1,6 @@
 // Partial sums of the state, per work-group: twin of CpuEngine.accumulate and RateTable.accumulate
-// (the flat layout of org.balnet.sim.PopulationSums: SUM, SUM_SQ, RATE_E, RATE_I, SLOPE_E, SLOPE_I).
+// (the flat layout of org.balnet.sim.PopulationSums: SUMS_WIDTH and SUMS_SUM .. SUMS_SLOPE_I in the
+// generated header, PopulationSums.openClDefines).
 // Needs the generated rate functions rates_source_e and rates_source_i (SourceRates.openClSource) before it.
 //
 // Each work-item accumulates its neurons in private doubles; the work-group then adds the
@@ -8,8 +9,6 @@
 // time on a given device and work-group size.
 
 #pragma OPENCL FP_CONTRACT OFF
-
-#define SUMS_WIDTH 6
 
 typedef struct {
     double sum;      /* sum (u - c) */
@@ -39,16 +38,16 @@ inline void sums_accumulate(population_sums *s, int source, double u, double cen
 }
 
 /* Adds the sums of the BALNET_WORK_GROUP_SIZE work-items of this group (a power of two) and has
-   work-item 0 write them to out[0 .. SUMS_WIDTH). scratch holds SUMS_WIDTH * BALNET_WORK_GROUP_SIZE
+   work-item 0 write them to out[0 .. SUMS_WIDTH) in PopulationSums' layout. scratch holds SUMS_WIDTH * BALNET_WORK_GROUP_SIZE
    doubles. Every work-item of the group must call it. */
 void sums_reduce_group(population_sums s, __local double *scratch, __global double *out) {
     const uint lid = get_local_id(0);
-    scratch[0 * BALNET_WORK_GROUP_SIZE + lid] = s.sum;
-    scratch[1 * BALNET_WORK_GROUP_SIZE + lid] = s.sum_sq;
-    scratch[2 * BALNET_WORK_GROUP_SIZE + lid] = s.rate_e;
-    scratch[3 * BALNET_WORK_GROUP_SIZE + lid] = s.rate_i;
-    scratch[4 * BALNET_WORK_GROUP_SIZE + lid] = s.slope_e;
-    scratch[5 * BALNET_WORK_GROUP_SIZE + lid] = s.slope_i;
+    scratch[SUMS_SUM * BALNET_WORK_GROUP_SIZE + lid] = s.sum;
+    scratch[SUMS_SUM_SQ * BALNET_WORK_GROUP_SIZE + lid] = s.sum_sq;
+    scratch[SUMS_RATE_E * BALNET_WORK_GROUP_SIZE + lid] = s.rate_e;
+    scratch[SUMS_RATE_I * BALNET_WORK_GROUP_SIZE + lid] = s.rate_i;
+    scratch[SUMS_SLOPE_E * BALNET_WORK_GROUP_SIZE + lid] = s.slope_e;
+    scratch[SUMS_SLOPE_I * BALNET_WORK_GROUP_SIZE + lid] = s.slope_i;
     barrier(CLK_LOCAL_MEM_FENCE);
     for (uint stride = BALNET_WORK_GROUP_SIZE / 2; stride > 0; stride >>= 1) {
         if (lid < stride) {

@@ -1,13 +1,14 @@
 // One time step of both populations in one launch: twin of CpuEngine.stepChunk and, for the draws,
-// of PoissonStep.draw. Needs philox.cl, poisson.cl, the generated streams and table layout,
-// poisson_table.cl, state.cl, the generated plan layout and reduce.cl before it.
+// of PoissonStep.draw. Needs the generated header (streams, table layout, PLAN_*, STATE_PARAMS),
+// philox.cl, poisson.cl, poisson_table.cl, state.cl and reduce.cl before it. Its arguments after the
+// state buffers are bound by name: KernelArguments.Step lists them in this order.
 //
 // For neuron j of population alpha: N_{alpha e}, N_{alpha i} ~ Poisson(lambda_{alpha e}),
 // Poisson(lambda_{alpha i}), then
 //     u <- a u + b (w_e (N_e - lambda_e) + w_i (N_i - lambda_i)) + delta
 // (Strang splitting; the common part lambda is in delta, computed once on the host in double), and
 // the partial sums of the new state around the centre c. Work-groups cover the neurons as in
-// init.cl. The plan (PLAN_* offsets, generated from OpenClEngine) holds per target population
+// init.cl. The plan (PLAN_* offsets, from OpenClEngine.planDefines) holds per target population
 // a, b, delta, c and per source the spike weight, the offset of its table in `tables` and the
 // constants of its Poisson law, all prepared on the host (PoissonTable.exportDoubles or
 // PoissonSampler.Prepared.export), so every device samples the host's law.
@@ -24,7 +25,7 @@ __kernel __attribute__((reqd_work_group_size(BALNET_WORK_GROUP_SIZE, 1, 1)))
 void step_population(STATE_PARAMS,
                      const ulong n, const ulong tile, const ulong groups_per_population,
                      const ulong segment_length, const ulong seed, const ulong neuron_base,
-                     const ulong step, __constant const double *restrict plan,
+                     const ulong time_step, __constant const double *restrict plan,
                      __global const ulong *restrict tables, const uint tables_in_local,
                      __local ulong *restrict table_cache,
                      __global double *restrict partials
@@ -92,7 +93,7 @@ void step_population(STATE_PARAMS,
     for (ulong j = first + get_local_id(0); j < end; j += BALNET_WORK_GROUP_SIZE) {
         const ulong neuron = neuron_base + j;
 #ifdef BALNET_SAMPLER_TABLE
-        rng_seek(&rng, step, neuron, stream_step);
+        rng_seek(&rng, time_step, neuron, stream_step);
         const ulong word_e = rng_word(&rng);
         const ulong word_i = rng_word(&rng);
         uint cell_e;
@@ -104,12 +105,12 @@ void step_population(STATE_PARAMS,
             cell_e = poisson_table_cell_global(bounds_e, guide_e, &law_e, word_e);
             cell_i = poisson_table_cell_global(bounds_i, guide_i, &law_i, word_i);
         }
-        const long count_e = poisson_table_count(&law_e, cell_e, &rng, step, neuron, stream_e);
-        const long count_i = poisson_table_count(&law_i, cell_i, &rng, step, neuron, stream_i);
+        const long count_e = poisson_table_count(&law_e, cell_e, &rng, time_step, neuron, stream_e);
+        const long count_i = poisson_table_count(&law_i, cell_i, &rng, time_step, neuron, stream_i);
 #else
-        rng_seek(&rng, step, neuron, stream_e);
+        rng_seek(&rng, time_step, neuron, stream_e);
         const long count_e = poisson_sample_prepared(&law_e, &rng);
-        rng_seek(&rng, step, neuron, stream_i);
+        rng_seek(&rng, time_step, neuron, stream_i);
         const long count_i = poisson_sample_prepared(&law_i, &rng);
 #endif
 #ifdef BALNET_RECORD_COUNTS

@@ -2,6 +2,8 @@ package org.balnet.cli;
 
 import org.balnet.io.Json;
 import org.balnet.model.InputError;
+import org.balnet.model.Scenario;
+import org.balnet.validate.ReplicaSeeds;
 import org.balnet.sim.run.StepBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code balnet bench}: throughput of the time step ({@link StepBenchmark}), as one JSON line. */
@@ -28,6 +31,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--repeats", paramLabel = "R", defaultValue = "5", description = "Timed repeats (default: ${DEFAULT-VALUE}).")
     int repeats;
+
+    @Option(names = "--replicas", paramLabel = "R",
+            description = "Advance R independent networks of n neurons together (replica r keyed by the seed "
+                    + "validate derives for it from --seed); neuron_steps_per_s counts all of them (default: one "
+                    + "network, keyed by --seed).")
+    Integer replicas;
 
     @Option(names = "--warmup", paramLabel = "W", defaultValue = "5", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
     int warmup;
@@ -48,9 +57,21 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (replicas != null && replicas < 1) {
+            throw InputError.outOfRange("--replicas", replicas, ">= 1");
+        }
         RunOptions.Resolved r = options.resolve();
-        StepBenchmark.Result result = StepBenchmark.run(r.scenario(), r.initial(), r.step(),
-                options.createEngine(r, err), r.precision(), r.threads(), warmup, steps, repeats);
+        StepBenchmark.Result result;
+        if (replicas == null) {
+            result = StepBenchmark.run(r.scenario(), r.initial(), r.step(), options.createEngine(r, err), r.precision(),
+                    r.threads(), warmup, steps, repeats);
+        } else {
+            List<Scenario> scenarios = ReplicaSeeds.scenarios(r.scenario(), replicas);
+            long[] seeds = scenarios.stream().mapToLong(s -> s.run().seed()).toArray();
+            result = StepBenchmark.run(scenarios, r.initial(), r.step(), options.engine.createBatch(
+                    options.engine.backend(), r.scenario(), r.precision(), seeds, r.sampler(), r.threads(),
+                    r.step().h(), err), r.precision(), r.threads(), warmup, steps, repeats);
+        }
         out.println(Json.writeLine(result));
         out.flush();
         return Main.EXIT_OK;

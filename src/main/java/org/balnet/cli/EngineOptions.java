@@ -4,6 +4,7 @@ import org.balnet.model.Scenario;
 import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
+import org.balnet.sim.EngineBatch;
 import org.balnet.sim.Precision;
 import org.balnet.sim.opencl.DeviceRequest;
 import org.balnet.sim.opencl.OpenClFailure;
@@ -77,6 +78,21 @@ public final class EngineOptions {
     Engine create(String backendName, Scenario s, Precision p, Sampler sm, int threads, double h, PrintWriter log) {
         try {
             return Backends.create(backendName, s, p, s.run().seed(), sm, threads, h, deviceRequest(), log);
+        } catch (OpenClFailure e) {
+            throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+        }
+    }
+
+    /**
+     * The engines of R replicas of {@code s}, replica r keyed by {@code seeds[r]}, stepped together
+     * ({@link Backends#createBatch}).
+     *
+     * @throws CommandFailure (exit 1) when OpenCL was asked for and cannot run
+     */
+    EngineBatch createBatch(String backendName, Scenario s, Precision p, long[] seeds, Sampler sm, int threads,
+                            double h, PrintWriter log) {
+        try {
+            return Backends.createBatch(backendName, s, p, seeds, sm, threads, h, deviceRequest(), log);
         } catch (OpenClFailure e) {
             throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }

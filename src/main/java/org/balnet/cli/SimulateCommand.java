@@ -3,7 +3,9 @@ package org.balnet.cli;
 import org.balnet.io.Json;
 import org.balnet.model.InputError;
 import org.balnet.model.Scenario;
+import org.balnet.io.OutputDirectory;
 import org.balnet.sim.Engine;
+import org.balnet.sim.EngineBatch;
 import org.balnet.sim.Observables;
 import org.balnet.rng.Sampler;
 import org.balnet.sim.Precision;
@@ -12,11 +14,14 @@ import org.balnet.sim.StepSize;
 import org.balnet.sim.TimeLoop;
 import org.balnet.sim.checkpoint.CheckpointException;
 import org.balnet.sim.checkpoint.CheckpointStore;
+import org.balnet.sim.monitor.MonitorConfig;
 import org.balnet.sim.monitor.Monitors;
 import org.balnet.sim.run.EngineFactory;
 import org.balnet.sim.run.RecordedRun;
 import org.balnet.sim.run.Resume;
 import org.balnet.sim.run.RunConfig;
+import org.balnet.sim.run.RunJson;
+import org.balnet.validate.ReplicaSeeds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +30,9 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -51,7 +58,9 @@ import java.util.stream.Stream;
 public final class SimulateCommand implements Callable<Integer> {
     /** Options that define the run being resumed, so --resume refuses them. */
     static final List<String> FIXED_ON_RESUME = Stream.concat(Stream.of("--scenario", "--n", "--seed", "--scheme",
-            "--dt", "--record-every", "--out", "--force"), MonitorOptions.NAMES.stream()).toList();
+            "--dt", "--record-every", "--out", "--force", "--replicas"), MonitorOptions.NAMES.stream()).toList();
+    /** The directory of replica r of a batched run, under --out. */
+    static final String REPLICA_DIRECTORY = "replica-";
 
     @Mixin
     RunOptions options;
@@ -72,6 +81,14 @@ public final class SimulateCommand implements Callable<Integer> {
                     + "the resumed run's.")
     Double checkpointEvery;
 
+    @Option(names = "--replicas", paramLabel = "R",
+            description = "Simulate R independent networks of n neurons together (one pass of the engine per step), "
+                    + "replica r in DIR/replica-r/ with the files a run alone writes, keyed by the seed validate "
+                    + "derives from --seed for replica r (run.json records it): each replica's files are those of "
+                    + "simulate --seed <that seed> alone, byte for byte. A replica that leaves the balanced state "
+                    + "stops alone. Resume a replica with --resume DIR/replica-r.")
+    Integer replicas;
+
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its newest valid checkpoint; --t-end may extend it. "
                     + "Options that define the run (--scenario, --n, --seed, --scheme, --dt, --record-every, "
@@ -86,6 +103,15 @@ public final class SimulateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
+        if (replicas != null && resume == null) {
+            return batched(stdout, stderr);
+        }
+        if (resume != null && !Files.exists(resume.resolve(RunJson.FILE))
+                && Files.isDirectory(resume.resolve(REPLICA_DIRECTORY + 0))) {
+            throw InputError.CONFLICT.exception("--resume", "--resume " + resume + " holds the replicas of a batched "
+                    + "run (--replicas), each a run of its own: resume them one at a time, balnet simulate --resume "
+                    + resume.resolve(REPLICA_DIRECTORY + "R") + " for R = 0, 1, ...");
+        }
         try (SignalTrap trap = SignalTrap.install(stderr);
              RecordedRun run = resume != null ? resume(stderr) : start(stderr)) {
             announce(run, stdout, stderr);
@@ -98,6 +124,110 @@ public final class SimulateCommand implements Callable<Integer> {
         } catch (CheckpointException e) {
             throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
         }
+    }
+
+    /**
+     * {@code --replicas R}: the R replicas' runs, each in its directory, on one batch of engines, run together;
+     * then what each did. Exit 1 when any left the balanced state (the others are complete), 128 + the signal
+     * when interrupted (each replica has a checkpoint).
+     */
+    private int batched(PrintWriter stdout, PrintWriter stderr) {
+        if (replicas < 1) {
+            throw InputError.outOfRange("--replicas", replicas, ">= 1");
+        }
+        if (out == null) {
+            throw InputError.MISSING_KEY.exception("--out", "--out", "the output directory of the replicas");
+        }
+        RunOptions.Resolved r = options.resolve();
+        List<Scenario> scenarios = ReplicaSeeds.scenarios(r.scenario(), replicas);
+        long[] seeds = scenarios.stream().mapToLong(x -> x.run().seed()).toArray();
+        long every = RunConfig.checkpointSteps(checkpointEvery, r.scenario(), r.step());
+        MonitorConfig monitorConfig = monitors.resolve(r.scenario(), r.step());
+        List<RecordedRun> runs = new ArrayList<>();
+        // The batch first: it refuses replicas the memory cannot hold before anything is written.
+        try (SignalTrap trap = SignalTrap.install(stderr);
+             EngineBatch batch = options.engine.createBatch(options.engine.backend, r.scenario(), r.precision(),
+                     seeds, r.sampler(), r.threads(), r.step().h(), stderr)) {
+            try {
+                OutputDirectory.prepare(out, force);
+                for (int i = 0; i < replicas; i++) {
+                    int replica = i;
+                    RunConfig config = new RunConfig(scenarios.get(i), r.initial(), r.step(), options.engine.backend,
+                            r.precision(), r.sampler(), r.threads(), r.imbalanceLimit(), options.keepGoing, every,
+                            monitorConfig);
+                    runs.add(RecordedRun.start(out.resolve(REPLICA_DIRECTORY + i), force, config,
+                            (backend, scenario, precision, sampler, threads, h) -> batch.replica(replica), stderr));
+                }
+                Engine engine = batch.replica(0);
+                stdout.printf(Locale.ROOT, "simulating %s: %d replicas of n = %d per population together, %s, %s, "
+                                + "h = %s, %d steps to t = %s, backend %s (%s), into %s%n", r.scenario().name(), replicas,
+                        r.scenario().n(), engine.precision().key, r.scenario().run().scheme().key, r.step().h(),
+                        r.step().totalSteps(), r.scenario().run().tEnd(), engine.backend(), engine.device(),
+                        out.resolve(REPLICA_DIRECTORY + "R"));
+                stdout.flush();
+                List<RecordedRun.Result> results;
+                try (Progress progress = Progress.start(stderr, "simulate", r.step().totalSteps() * replicas,
+                        r.scenario().n())) {
+                    results = RecordedRun.runTogether(runs, batch, runs.stream().map(x -> (TimeLoop.Recorder) row -> { })
+                            .toList(), s -> progress.step(s.observables().time()),
+                            trap::stopRequested);
+                }
+                return reportBatch(runs, results, trap, stdout, stderr);
+            } finally {
+                for (RecordedRun run : runs) {
+                    run.close();
+                }
+            }
+        } catch (CheckpointException e) {
+            throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);
+        }
+    }
+
+    /** One line per replica; exit 1 naming the replicas that left the balanced state. */
+    private static int reportBatch(List<RecordedRun> runs, List<RecordedRun.Result> results, SignalTrap trap,
+                                   PrintWriter stdout, PrintWriter stderr) {
+        List<String> left = new ArrayList<>();
+        boolean interrupted = false;
+        for (int i = 0; i < runs.size(); i++) {
+            RecordedRun run = runs.get(i);
+            RecordedRun.Result result = results.get(i);
+            TimeLoop.Outcome outcome = result.loop();
+            stdout.printf(Locale.ROOT, "replica %d (seed %d): %s, %d steps; wrote %s%s and %s%n", i,
+                    run.scenario().run().seed(), outcome.status().key, outcome.steps(), run.trajectoryFile(),
+                    monitorFiles(run), run.runFile());
+            if (outcome.status() == RunStatus.LEFT_BALANCED_STATE) {
+                left.add("replica " + i + ": " + outcome.message());
+            } else if (outcome.status() == RunStatus.INTERRUPTED) {
+                interrupted = true;
+                if (result.checkpointError() != null) {
+                    stderr.printf(Locale.ROOT, "balnet: replica %d: %s%n", i, result.checkpointError());
+                }
+            } else if (!outcome.message().isEmpty()) {
+                stderr.println("note: replica " + i + ": " + outcome.message());
+            }
+        }
+        TimeLoop.Outcome last = results.get(results.size() - 1).loop();
+        long steps = results.stream().mapToLong(x -> x.loop().steps()).sum();
+        double wall = results.stream().mapToDouble(x -> x.loop().wallSeconds()).max().orElse(0);
+        if (steps > 0 && wall > 0) {
+            stdout.printf(Locale.ROOT, "%d replica-steps in %.2f s (%.3g neuron-steps/s over all replicas)%n", steps,
+                    wall, 2.0 * runs.get(0).scenario().n() * steps / wall);
+        }
+        stdout.flush();
+        stderr.flush();
+        if (interrupted) {
+            stderr.printf(Locale.ROOT, "balnet: interrupted by %s at t = %s; every replica wrote a checkpoint; continue "
+                    + "each with: balnet simulate --resume %s%n", trap.signalName(), Json.number(last.endTime()),
+                    runs.get(0).directory().resolveSibling(REPLICA_DIRECTORY + "R"));
+            stderr.flush();
+            return trap.exitCode();
+        }
+        if (!left.isEmpty()) {
+            throw new CommandFailure(left.size() + " of " + runs.size() + " replicas left the balanced state (the "
+                    + "others completed; everything up to then is in each replica's directory): "
+                    + String.join("; ", left));
+        }
+        return Main.EXIT_OK;
     }
 
     private RecordedRun start(PrintWriter stderr) {

@@ -3,6 +3,7 @@ package org.balnet.io;
 import org.balnet.model.InputError;
 
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -13,6 +14,13 @@ import java.util.function.ToDoubleFunction;
  * rounded once to the nearest double.
  */
 public final class TimeGrid {
+    /**
+     * Significant digits of a {@link #stepTime}: a step h = D / p is itself rounded, so m h misses the
+     * decimal by up to 2.2e-16 relative, which rounding to 15 digits (half a unit: at least 5e-16
+     * relative) always absorbs, and 16 digits do not.
+     */
+    private static final MathContext STEP_DIGITS = new MathContext(15);
+
     private final BigDecimal interval;
 
     public TimeGrid(double interval) {
@@ -22,6 +30,17 @@ public final class TimeGrid {
     /** The m-th output time. */
     public double time(long m) {
         return interval.multiply(BigDecimal.valueOf(m)).doubleValue();
+    }
+
+    /**
+     * The m-th time on a grid whose interval is a time step h, which may itself be a rounded quotient
+     * D / p: the decimal m h rounded to 15 significant digits, so that the steps of a record interval
+     * land on its decimals (with h = 0.01 / 3, step 492 is at 1.64, not 1.6400000000000001). The simulator's
+     * time after each step ({@code Simulation.step}), which rows between records (a departure from the
+     * balanced state), messages and run.json print.
+     */
+    public double stepTime(long m) {
+        return interval.multiply(BigDecimal.valueOf(m)).round(STEP_DIGITS).doubleValue();
     }
 
     /**

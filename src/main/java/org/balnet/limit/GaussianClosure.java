@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * The finite-n Gaussian closure (DESIGN.md, "Finite n: the Gaussian closure"): keep sqrt(n) in the
+ * The finite-n Gaussian closure (docs/design.md, section 8): keep sqrt(n) in the
  * mean equation (5.2) instead of the limit's constraint F = 0,
  * <pre>
  *     dv_a/dt = -v_a / tau_a + sqrt(n) F_a(v, K),     dK_a/dt = -2 K_a / tau_a + Sigma_a(v, K),

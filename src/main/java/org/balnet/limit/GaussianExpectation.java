@@ -25,7 +25,7 @@ import org.balnet.model.RateFunction;
  * <p><b>Why composite, not Gauss-Hermite.</b> tanh(y + sz) has poles at z = (-y +- i pi/2)/s, only
  * pi/(2s) from the real axis; for a steep rate at large variance (s = c sqrt(K) = 25 for c = 5,
  * K = 25) an n-point Hermite rule would need n of order 10^4 for 1e-9. Instead the truncated range
- * |z| &le; {@value #Z_MAX} is cut into panels at (i) every unit in z, for the Gaussian weight, and
+ * |z| &le; {@value #Z_MAX} is cut into panels at (i) every two units in z, for the Gaussian weight, and
  * (ii) where the rate's argument x = y + sz equals 0, +-1, +-2, +-4, ..., +-32, a mesh graded
  * towards the poles (which sit at Re x = 0), so every panel is short compared with its distance to
  * the nearest pole. Each panel gets a {@value #NODES}-point Gauss-Legendre rule. Measured against

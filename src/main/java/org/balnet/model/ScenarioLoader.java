@@ -21,9 +21,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Reads a scenario file (TOML, DESIGN.md "Scenario files") into a {@link Scenario}. Every value is
- * checked; unknown keys are refused so that a typo is never silently ignored; NaN and infinities
- * are refused. All problems surface as {@link BadInputException} naming the key.
+ * Reads a scenario file (TOML; README "Scenario files", docs/design.md section 9) into a
+ * {@link Scenario}. Every value is checked; unknown keys are refused so that a typo is never silently
+ * ignored; NaN and infinities are refused. All problems surface as {@link BadInputException} naming the
+ * key.
  */
 public final class ScenarioLoader {
     /** Built-in scenarios, loadable by name (e.g. {@code mv-6.1}) from the jar. */

@@ -3,7 +3,7 @@ package org.balnet.model;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** How the stiff common mode of the population means is advanced (DESIGN.md, "Stiffness"). */
+/** How the stiff common mode of the population means is advanced (docs/design.md, section 3). */
 public enum Scheme {
     /** Implicit tau-leaping of the two common-mode unknowns; stable for any step. The default. */
     SEMI_IMPLICIT("semi-implicit"),

@@ -116,16 +116,23 @@ public final class CounterRng {
     }
 
     /**
-     * The layout's version and stream numbers as OpenCL {@code #define}s, generated into the kernel
-     * program after philox.cl, so that the kernels and this class cannot disagree.
+     * The layout's version, stream numbers and uniform conversion as OpenCL {@code #define}s, for the
+     * generated header of the kernels (philox.cl and the kernels that seek), so that they and this
+     * class cannot disagree.
      */
     public static String openClDefines() {
-        return "/* Generated from CounterRng: counter layout version " + LAYOUT_VERSION + ". */\n"
-                + "#define RNG_LAYOUT_VERSION " + LAYOUT_VERSION + "\n"
-                + "#define RNG_STREAM_INITIAL_E " + STREAM_INITIAL_E + "\n"
-                + "#define RNG_STREAM_INITIAL_I " + STREAM_INITIAL_I + "\n"
-                + "#define rng_stream_step(target) (" + STREAM_STEP_BASE + " + (target))\n"
-                + "#define rng_stream_pair(target, source) (" + STREAM_PAIR_BASE + " + 2 * (target) + (source))\n";
+        return new OpenClDefines("CounterRng: counter layout version " + LAYOUT_VERSION)
+                .define("RNG_LAYOUT_VERSION", LAYOUT_VERSION)
+                .define("RNG_STREAM_INITIAL_E", STREAM_INITIAL_E)
+                .define("RNG_STREAM_INITIAL_I", STREAM_INITIAL_I)
+                .raw("rng_stream_step(target)", "(" + STREAM_STEP_BASE + " + (target))")
+                .raw("rng_stream_pair(target, source)", "(" + STREAM_PAIR_BASE + " + 2 * (target) + (source))")
+                .define("RNG_STREAM_SHIFT", STREAM_SHIFT)
+                .define("RNG_WORDS_PER_BLOCK", WORDS_PER_BLOCK)
+                .define("RNG_UNIFORM_DROPPED_BITS", UNIFORM_DROPPED_BITS)
+                .define("RNG_UNIFORM_CELL", UNIFORM_CELL)
+                .define("RNG_TWO_PI", TWO_PI)
+                .toString();
     }
 
     /**

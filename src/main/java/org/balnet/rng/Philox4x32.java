@@ -27,6 +27,17 @@ public final class Philox4x32 {
     private Philox4x32() {
     }
 
+    /** The rounds and the round constants, for the generated header of the kernels (philox.cl). */
+    public static String openClDefines() {
+        return new OpenClDefines("Philox4x32")
+                .define("PHILOX4X32_ROUNDS", ROUNDS)
+                .defineUint("PHILOX_M4x32_0", PHILOX_M4x32_0)
+                .defineUint("PHILOX_M4x32_1", PHILOX_M4x32_1)
+                .defineUint("PHILOX_W32_0", PHILOX_W32_0)
+                .defineUint("PHILOX_W32_1", PHILOX_W32_1)
+                .toString();
+    }
+
     /** How {@link #blocks} computes, for a device description: "vector 512-bit" or "scalar". */
     public static String blocksImplementation() {
         return VECTOR ? "vector " + PhiloxVector.LANES * Long.SIZE + "-bit" : "scalar";

@@ -12,7 +12,11 @@ package org.balnet.rng;
  * which changes a count only when a uniform falls within those ulps of an acceptance boundary
  * (probability of order 1e-16 per test).
  *
- * <p>Twin: {@code kernels/poisson.cl}.
+ * <p>Twin: {@code kernels/poisson.cl} (what the engine runs: the log-pmf, the inversion search, the PTRS
+ * loop, {@link Prepared}'s sampling); the twins of {@link #sample}, {@code ptrs}, {@code inversion},
+ * {@code logFactorial} and of {@link Prepared}'s constructor are in the twin test's program only
+ * ({@code src/test/resources/org/balnet/rng/poisson_sample.cl}). The constants are generated into the
+ * kernels' header ({@link #openClDefines}).
  */
 public final class PoissonSampler {
     /** Largest λ the sampler is specified and tested for (counts then stay far below 2^53). */
@@ -59,7 +63,7 @@ public final class PoissonSampler {
     /**
      * log(k!) for k = 0..127, each the correctly rounded double of ln of the exact integer k!
      * (computed with Python's decimal module at 60 digits, written in hex so that Java and OpenCL C
-     * read the same bits). Same literals as LOG_FACTORIAL_TABLE in kernels/poisson.cl.
+     * read the same bits). The kernels' LOG_FACTORIAL_TABLE is generated from it ({@link #openClDefines}).
      */
     private static final double[] LOG_FACTORIAL_TABLE = {
             0x0.0p+0, 0x0.0p+0, 0x1.62e42fefa39efp-1,
@@ -108,6 +112,48 @@ public final class PoissonSampler {
     };
 
     private PoissonSampler() {
+    }
+
+    /**
+     * The sampler's thresholds, PTRS and Stirling constants, the log-factorial table and the layout of
+     * {@link Prepared#export}, for the generated header of the kernels (poisson.cl).
+     */
+    public static String openClDefines() {
+        return new OpenClDefines("PoissonSampler")
+                .define("POISSON_PTRS_THRESHOLD", PTRS_THRESHOLD)
+                .define("PTRS_B_OFFSET", PTRS_B_OFFSET)
+                .define("PTRS_B_SLOPE", PTRS_B_SLOPE)
+                .define("PTRS_A_OFFSET", PTRS_A_OFFSET)
+                .define("PTRS_A_SLOPE", PTRS_A_SLOPE)
+                .define("PTRS_INV_ALPHA_OFFSET", PTRS_INV_ALPHA_OFFSET)
+                .define("PTRS_INV_ALPHA_SCALE", PTRS_INV_ALPHA_SCALE)
+                .define("PTRS_INV_ALPHA_B_SHIFT", PTRS_INV_ALPHA_B_SHIFT)
+                .define("PTRS_VR_OFFSET", PTRS_VR_OFFSET)
+                .define("PTRS_VR_SCALE", PTRS_VR_SCALE)
+                .define("PTRS_VR_B_SHIFT", PTRS_VR_B_SHIFT)
+                .define("PTRS_K_SHIFT", PTRS_K_SHIFT)
+                .define("PTRS_US_SQUEEZE", PTRS_US_SQUEEZE)
+                .define("PTRS_US_TAIL", PTRS_US_TAIL)
+                .define("PTRS_K_LIMIT", PTRS_K_LIMIT)
+                .define("HALF_LOG_TWO_PI", HALF_LOG_TWO_PI)
+                .define("STIRLING_1", STIRLING_1)
+                .define("STIRLING_3", STIRLING_3)
+                .define("STIRLING_5", STIRLING_5)
+                .define("STIRLING_7", STIRLING_7)
+                .define("POISSON_METHOD_ZERO", Prepared.METHOD_ZERO)
+                .define("POISSON_METHOD_INVERSION", Prepared.METHOD_INVERSION)
+                .define("POISSON_METHOD_PTRS", Prepared.METHOD_PTRS)
+                .define("POISSON_PREPARED_LAMBDA", Prepared.EXPORT_LAMBDA)
+                .define("POISSON_PREPARED_METHOD", Prepared.EXPORT_METHOD)
+                .define("POISSON_PREPARED_EXP_NEG_LAMBDA", Prepared.EXPORT_EXP_NEG_LAMBDA)
+                .define("POISSON_PREPARED_LOG_LAMBDA", Prepared.EXPORT_LOG_LAMBDA)
+                .define("POISSON_PREPARED_A", Prepared.EXPORT_A)
+                .define("POISSON_PREPARED_B", Prepared.EXPORT_B)
+                .define("POISSON_PREPARED_LOG_INV_ALPHA", Prepared.EXPORT_LOG_INV_ALPHA)
+                .define("POISSON_PREPARED_VR", Prepared.EXPORT_VR)
+                .define("LOG_FACTORIAL_TABLE_SIZE", LOG_FACTORIAL_TABLE_SIZE)
+                .table("LOG_FACTORIAL_TABLE", LOG_FACTORIAL_TABLE)
+                .toString();
     }
 
     /**
@@ -246,7 +292,8 @@ public final class PoissonSampler {
      * computes on every call; its samples are identical to those of {@code sample(lambda, rng)}.
      * Immutable; one instance may be shared by threads (each with its own {@link CounterRng}).
      *
-     * <p>Twin: {@code poisson_prepared}, {@code poisson_prepare}, {@code poisson_prepared_load} (of {@link #export})
+     * <p>Twin: {@code poisson_prepared}, {@code poisson_prepared_load} (of {@link #export}), {@code poisson_prepare}
+     * (test program only)
      * and {@code poisson_sample_prepared} in {@code kernels/poisson.cl}.
      */
     public static final class Prepared {
@@ -295,11 +342,17 @@ public final class PoissonSampler {
             }
         }
 
-        /**
-         * Number of doubles {@link #export} writes: the constants in the order of the fields of
-         * {@code poisson_prepared} in {@code kernels/poisson.cl}.
-         */
+        /** Number of doubles {@link #export} writes. */
         public static final int EXPORT_WIDTH = 8;
+        // Where export puts each constant; poisson_prepared_load reads them by these names (POISSON_PREPARED_*).
+        private static final int EXPORT_LAMBDA = 0;
+        private static final int EXPORT_METHOD = 1;
+        private static final int EXPORT_EXP_NEG_LAMBDA = 2;
+        private static final int EXPORT_LOG_LAMBDA = 3;
+        private static final int EXPORT_A = 4;
+        private static final int EXPORT_B = 5;
+        private static final int EXPORT_LOG_INV_ALPHA = 6;
+        private static final int EXPORT_VR = 7;
 
         /**
          * Writes λ, the method (0 zero, 1 inversion, 2 PTRS, as a double), e^-λ, log λ, a, b, log(1/α)
@@ -308,14 +361,14 @@ public final class PoissonSampler {
          * own {@code log} and {@code exp} round to.
          */
         public void export(double[] dst, int offset) {
-            dst[offset] = lambda;
-            dst[offset + 1] = method;
-            dst[offset + 2] = expNegLambda;
-            dst[offset + 3] = logLambda;
-            dst[offset + 4] = a;
-            dst[offset + 5] = b;
-            dst[offset + 6] = logInvAlpha;
-            dst[offset + 7] = vr;
+            dst[offset + EXPORT_LAMBDA] = lambda;
+            dst[offset + EXPORT_METHOD] = method;
+            dst[offset + EXPORT_EXP_NEG_LAMBDA] = expNegLambda;
+            dst[offset + EXPORT_LOG_LAMBDA] = logLambda;
+            dst[offset + EXPORT_A] = a;
+            dst[offset + EXPORT_B] = b;
+            dst[offset + EXPORT_LOG_INV_ALPHA] = logInvAlpha;
+            dst[offset + EXPORT_VR] = vr;
         }
 
         /** The mean this sampler was prepared for. */

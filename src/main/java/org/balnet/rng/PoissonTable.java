@@ -63,6 +63,12 @@ public final class PoissonTable {
     static final int HEADER_LOW_TAIL_END = 5;
     static final int HEADER_HIGH_TAIL_END = 6;
     static final int HEADER_GUIDE_ENTRIES = 7;
+    // Where exportDoubles puts each value; the twin reads them by these names (POISSON_TABLE_*).
+    private static final int DOUBLE_LAMBDA = 0;
+    private static final int DOUBLE_LOW_TAIL_START = 1;
+    private static final int DOUBLE_LOW_TAIL_MASS = 2;
+    private static final int DOUBLE_HIGH_TAIL_START = 3;
+    private static final int DOUBLE_HIGH_TAIL_MASS = 4;
 
     private static final double TWO_TO_64 = 0x1.0p64;
     private static final double TWO_TO_63 = 0x1.0p63;
@@ -262,21 +268,27 @@ public final class PoissonTable {
     }
 
     /**
-     * The export's header offsets and widths as OpenCL {@code #define}s, generated into the kernel
-     * program before kernels/poisson_table.cl.
+     * The export's header offsets, the places of {@link #exportDoubles}' values and the widths, for
+     * the generated header of the kernels (poisson_table.cl).
      */
     public static String openClDefines() {
-        return "/* Generated from PoissonTable: the layout of an exported table. */\n"
-                + "#define POISSON_TABLE_HEADER_LONGS " + HEADER_LONGS + "\n"
-                + "#define POISSON_TABLE_CELLS " + HEADER_CELLS + "\n"
-                + "#define POISSON_TABLE_FIRST " + HEADER_FIRST + "\n"
-                + "#define POISSON_TABLE_LOW_CELLS " + HEADER_LOW_CELLS + "\n"
-                + "#define POISSON_TABLE_HIGH " + HEADER_HIGH + "\n"
-                + "#define POISSON_TABLE_GUIDE_SHIFT " + HEADER_GUIDE_SHIFT + "\n"
-                + "#define POISSON_TABLE_LOW_TAIL_END " + HEADER_LOW_TAIL_END + "\n"
-                + "#define POISSON_TABLE_HIGH_TAIL_END " + HEADER_HIGH_TAIL_END + "\n"
-                + "#define POISSON_TABLE_GUIDE_ENTRIES " + HEADER_GUIDE_ENTRIES + "\n"
-                + "#define POISSON_TABLE_EXPORT_DOUBLES " + EXPORT_DOUBLES + "\n";
+        return new OpenClDefines("PoissonTable: the layout of an exported table")
+                .define("POISSON_TABLE_HEADER_LONGS", HEADER_LONGS)
+                .define("POISSON_TABLE_CELLS", HEADER_CELLS)
+                .define("POISSON_TABLE_FIRST", HEADER_FIRST)
+                .define("POISSON_TABLE_LOW_CELLS", HEADER_LOW_CELLS)
+                .define("POISSON_TABLE_HIGH", HEADER_HIGH)
+                .define("POISSON_TABLE_GUIDE_SHIFT", HEADER_GUIDE_SHIFT)
+                .define("POISSON_TABLE_LOW_TAIL_END", HEADER_LOW_TAIL_END)
+                .define("POISSON_TABLE_HIGH_TAIL_END", HEADER_HIGH_TAIL_END)
+                .define("POISSON_TABLE_GUIDE_ENTRIES", HEADER_GUIDE_ENTRIES)
+                .define("POISSON_TABLE_EXPORT_DOUBLES", EXPORT_DOUBLES)
+                .define("POISSON_TABLE_LAMBDA", DOUBLE_LAMBDA)
+                .define("POISSON_TABLE_LOW_TAIL_START", DOUBLE_LOW_TAIL_START)
+                .define("POISSON_TABLE_LOW_TAIL_MASS", DOUBLE_LOW_TAIL_MASS)
+                .define("POISSON_TABLE_HIGH_TAIL_START", DOUBLE_HIGH_TAIL_START)
+                .define("POISSON_TABLE_HIGH_TAIL_MASS", DOUBLE_HIGH_TAIL_MASS)
+                .toString();
     }
 
     /** Bytes {@link #export} writes: the header and bounds as longs, the guide as ints, padded to 8. */
@@ -317,11 +329,11 @@ public final class PoissonTable {
 
     /** Writes λ, P(L-1), the lower tail's mass, P(R+1), the upper tail's mass to dst[offset ..]. */
     public void exportDoubles(double[] dst, int offset) {
-        dst[offset] = lambda;
-        dst[offset + 1] = lowTailStart;
-        dst[offset + 2] = lowTailMass;
-        dst[offset + 3] = highTailStart;
-        dst[offset + 4] = highTailMass;
+        dst[offset + DOUBLE_LAMBDA] = lambda;
+        dst[offset + DOUBLE_LOW_TAIL_START] = lowTailStart;
+        dst[offset + DOUBLE_LOW_TAIL_MASS] = lowTailMass;
+        dst[offset + DOUBLE_HIGH_TAIL_START] = highTailStart;
+        dst[offset + DOUBLE_HIGH_TAIL_MASS] = highTailMass;
     }
 
     static double unsignedToDouble(long x) {

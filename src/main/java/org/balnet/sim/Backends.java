@@ -139,6 +139,47 @@ public final class Backends {
     }
 
     /**
+     * The engines of R replicas of one network, replica r keyed by {@code seeds[r]}, as one
+     * {@link EngineBatch}: the Java engine steps them in one pass of its pool ({@link CpuEngine#batch});
+     * OpenCL takes one engine per replica on the device {@code auto} or {@code --device} chose, and the
+     * per-synapse and exact backends, which have no batched step, one engine per replica stepped in turn.
+     * Each replica's results are those of {@link #create} with its seed alone.
+     *
+     * @throws org.balnet.model.BadInputException (TOO_LARGE) when the memory cannot hold all the replicas
+     */
+    public static EngineBatch createBatch(String name, Scenario scenario, Precision precision, long[] seeds,
+                                          Sampler sampler, int threads, double h, DeviceRequest request,
+                                          PrintWriter log) {
+        checkSampler(check(name), sampler);
+        if (seeds.length < 1) {
+            throw InputError.outOfRange("--replicas", seeds.length, ">= 1");
+        }
+        if ("cpu".equals(name)) {
+            return CpuEngine.batch(scenario, precision, seeds, threads, sampler);
+        }
+        Engine first = create(name, scenario, precision, seeds[0], sampler, threads, h, request, log);
+        if (first instanceof CpuEngine && !(first instanceof PerSynapseEngine)) {
+            // auto chose the Java engine: the batch is one engine over all the replicas.
+            first.close();
+            return CpuEngine.batch(scenario, precision, seeds, threads, sampler);
+        }
+        List<Engine> engines = new java.util.ArrayList<>(seeds.length);
+        engines.add(first);
+        try {
+            // The backend the first took (auto's choice), on the same device.
+            String chosen = first.backend();
+            for (int r = 1; r < seeds.length; r++) {
+                engines.add(create(chosen, scenario, precision, seeds[r], sampler, threads, h, request,
+                        new PrintWriter(java.io.Writer.nullWriter())));
+            }
+        } catch (RuntimeException e) {
+            EngineBatch.of(engines).close();
+            throw e;
+        }
+        return EngineBatch.of(engines);
+    }
+
+    /**
      * OpenCL where a device can hold the run, else the Java engine, with a line on {@code log} either
      * way. A {@code --device} that names no device is still bad input; a device short of memory, a
      * missing platform or a failed build are reasons to fall back.

@@ -5,7 +5,7 @@ import org.balnet.model.Scenario;
 import org.balnet.model.Scheme;
 
 /**
- * The host-side arithmetic of one step (DESIGN.md "Stiffness and the two schemes"): from the current
+ * The host-side arithmetic of one step (docs/design.md, sections 2 and 3): from the current
  * observables, the Poisson means lambda, the spike weights and the common shift delta of each population.
  *
  * <ul>

@@ -1,5 +1,7 @@
 package org.balnet.sim;
 
+import org.balnet.rng.OpenClDefines;
+
 /**
  * Sums over the neurons of one source population beta, shifted by a centre c (the previous mean)
  * so that the variance does not cancel: in fp32 the variance of 1e9 values near -5 cancels
@@ -11,6 +13,19 @@ public final class PopulationSums {
     public static final int WIDTH = 6;
     /** Flat layout offsets: sum(u-c), sum((u-c)^2), sum f_{e,beta}(u), sum f_{i,beta}(u), sum f'_{e,beta}, sum f'_{i,beta}. */
     public static final int SUM = 0, SUM_SQ = 1, RATE_E = 2, RATE_I = 3, SLOPE_E = 4, SLOPE_I = 5;
+
+    /** The flat layout, for the generated header of the kernels: reduce.cl writes each group's sums in it. */
+    public static String openClDefines() {
+        return new OpenClDefines("PopulationSums: the flat layout of a group's sums")
+                .define("SUMS_WIDTH", WIDTH)
+                .define("SUMS_SUM", SUM)
+                .define("SUMS_SUM_SQ", SUM_SQ)
+                .define("SUMS_RATE_E", RATE_E)
+                .define("SUMS_RATE_I", RATE_I)
+                .define("SUMS_SLOPE_E", SLOPE_E)
+                .define("SUMS_SLOPE_I", SLOPE_I)
+                .toString();
+    }
 
     public long count;
     /** sum (u - c). */

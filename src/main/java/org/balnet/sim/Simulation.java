@@ -1,5 +1,6 @@
 package org.balnet.sim;
 
+import org.balnet.io.TimeGrid;
 import org.balnet.limit.Eigenvalues;
 import org.balnet.model.Population;
 import org.balnet.model.RateFunction;
@@ -10,7 +11,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Drives one {@link Engine} through time: the host side of every step (DESIGN.md "Per-step data flow").
+ * Drives one {@link Engine} through time: the host side of every step (docs/design.md, section 2).
  * It turns the engine's sums into {@link Observables}, computes lambda and the common shift with
  * {@link CommonMode}, and watches for the network leaving the balanced state. The same driver serves
  * every backend, so backends cannot disagree on the host arithmetic.
@@ -28,6 +29,8 @@ public final class Simulation implements AutoCloseable {
     private final CommonMode commonMode;
     private final Scheme scheme;
     private final double h;
+    /** Step times k h as the decimals they stand for: what rows, messages and run.json print. */
+    private final TimeGrid steps;
     private final StepPlan plan = new StepPlan();
     private Observables observables;
 
@@ -48,6 +51,7 @@ public final class Simulation implements AutoCloseable {
         this.engine = engine;
         this.scheme = scheme;
         this.h = h;
+        this.steps = new TimeGrid(h);
         this.commonMode = new CommonMode(scenario, scheme, h);
         double[] k = {scenario.initial().kE(), scenario.initial().kI()};
         double[] m = initialMean.clone();
@@ -60,12 +64,22 @@ public final class Simulation implements AutoCloseable {
         this.engine = engine;
         this.scheme = scheme;
         this.h = h;
+        this.steps = new TimeGrid(h);
         this.commonMode = new CommonMode(scenario, scheme, h);
         this.observables = current;
     }
 
     /** Advances one step and returns the new observables. */
     public Observables step() {
+        return complete(engine.step(plan()));
+    }
+
+    /**
+     * The host side of the next step, before the engine's: its plan (lambda, the common shift, the centre),
+     * which stays valid until {@link #complete}. With {@link #complete} the two halves of {@link #step}, for
+     * stepping several replicas' engines in one pass ({@link SimulationBatch}).
+     */
+    public StepPlan plan() {
         long k = observables.step();
         if (engine.eventDriven()) {
             // No scheme: the engine simulates the interval exactly; the current means centre the sums.
@@ -75,8 +89,14 @@ public final class Simulation implements AutoCloseable {
         } else {
             commonMode.plan(observables, k, plan);
         }
-        PopulationSums[] sums = engine.step(plan);
-        observables = Observables.from(scenario, k + 1, (k + 1) * h, sums, plan.centre);
+        return plan;
+    }
+
+    /** Takes the engine's sums of the step {@link #plan} planned and returns the new observables. */
+    public Observables complete(PopulationSums[] sums) {
+        long k = observables.step();
+        // Not (k + 1) * h, which prints step 164 of h = 0.01 as t = 1.6400000000000001.
+        observables = Observables.from(scenario, k + 1, steps.stepTime(k + 1), sums, plan.centre);
         return observables;
     }
 

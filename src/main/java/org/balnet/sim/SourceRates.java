@@ -5,6 +5,7 @@ import org.balnet.model.Population;
 import org.balnet.model.RateFamily;
 import org.balnet.model.RateFunction;
 import org.balnet.model.Scenario;
+import org.balnet.rng.OpenClDefines;
 
 import java.util.Locale;
 
@@ -289,6 +290,6 @@ public final class SourceRates {
     }
 
     private static String hex(double x) {
-        return TableExp.hex(x);
+        return OpenClDefines.literal(x);
     }
 }

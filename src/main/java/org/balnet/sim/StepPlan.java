@@ -1,8 +1,8 @@
 package org.balnet.sim;
 
 /**
- * Everything an engine needs for one time step, computed on the host in double (DESIGN.md "Per-step
- * data flow"). For neuron j of population alpha the engine draws N_{alpha beta}^j ~ Poisson(lambda_{alpha beta})
+ * Everything an engine needs for one time step, computed on the host in double (docs/design.md,
+ * section 2). For neuron j of population alpha the engine draws N_{alpha beta}^j ~ Poisson(lambda_{alpha beta})
  * and sets
  * <pre>
  *   u &lt;- decay_alpha * u + halfDecay_alpha * sum_beta weight_{alpha beta} (N_{alpha beta}^j - lambda_{alpha beta}) + shift_alpha

@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
- * Chooses and checks the time step h (DESIGN.md "Stiffness and the two schemes").
+ * Chooses and checks the time step h (docs/design.md, section 3, "The step size").
  * {@code auto}: h = 0.01 min tau for semi-implicit, and the smaller of that and a quarter of the
  * stability bound for explicit; then shortened so that the record interval D is a whole number of
  * steps. A given h must divide D, and for explicit must lie below the bound. The end time must be a

@@ -1,5 +1,7 @@
 package org.balnet.sim;
 
+import org.balnet.rng.OpenClDefines;
+
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Locale;
@@ -76,24 +78,21 @@ public final class TableExp {
 
     /** The #defines and the table that {@code table_exp_nonpositive} in kernels/rates.cl reads. */
     public static String openClConstants() {
-        StringBuilder b = new StringBuilder("/* Generated from org.balnet.sim.TableExp. */\n");
-        define(b, "TABLE_EXP_BITS", Integer.toString(TABLE_BITS));
-        define(b, "TABLE_EXP_FLUSH_BELOW", hex(FLUSH_BELOW));
-        define(b, "TABLE_EXP_SIZE_OVER_LN2", hex(TABLE_SIZE_OVER_LN2));
-        define(b, "TABLE_EXP_LN2_HEAD", hex(LN2_OVER_SIZE_HEAD));
-        define(b, "TABLE_EXP_LN2_TAIL", hex(LN2_OVER_SIZE_TAIL));
-        define(b, "TABLE_EXP_SHIFTER", hex(ROUNDING_SHIFTER));
-        define(b, "TABLE_EXP_SHIFTER_BITS", String.format(Locale.ROOT, "0x%016xL", ROUNDING_SHIFTER_BITS));
-        define(b, "TABLE_EXP_C2", hex(C2));
-        define(b, "TABLE_EXP_C3", hex(C3));
-        define(b, "TABLE_EXP_C4", hex(C4));
-        define(b, "TABLE_EXP_C5", hex(C5));
-        define(b, "TABLE_EXP_EXPONENT_SHIFT", Integer.toString(EXPONENT_SHIFT));
-        b.append("__constant ulong table_exp_entries[").append(TABLE_SIZE).append("] = {");
-        for (int j = 0; j < TABLE_SIZE; j++) {
-            b.append(j % 4 == 0 ? "\n    " : " ").append(String.format(Locale.ROOT, "0x%016xUL,", TABLE[j]));
-        }
-        return b.append("\n};\n").toString();
+        return new OpenClDefines("TableExp")
+                .define("TABLE_EXP_BITS", TABLE_BITS)
+                .define("TABLE_EXP_FLUSH_BELOW", FLUSH_BELOW)
+                .define("TABLE_EXP_SIZE_OVER_LN2", TABLE_SIZE_OVER_LN2)
+                .define("TABLE_EXP_LN2_HEAD", LN2_OVER_SIZE_HEAD)
+                .define("TABLE_EXP_LN2_TAIL", LN2_OVER_SIZE_TAIL)
+                .define("TABLE_EXP_SHIFTER", ROUNDING_SHIFTER)
+                .raw("TABLE_EXP_SHIFTER_BITS", String.format(Locale.ROOT, "0x%016xL", ROUNDING_SHIFTER_BITS))
+                .define("TABLE_EXP_C2", C2)
+                .define("TABLE_EXP_C3", C3)
+                .define("TABLE_EXP_C4", C4)
+                .define("TABLE_EXP_C5", C5)
+                .define("TABLE_EXP_EXPONENT_SHIFT", EXPONENT_SHIFT)
+                .table("table_exp_entries", TABLE)
+                .toString();
     }
 
     /**
@@ -111,12 +110,4 @@ public final class TableExp {
         return x.doubleValue();
     }
 
-    private static void define(StringBuilder b, String name, String value) {
-        b.append("#define ").append(name).append(' ').append(value).append('\n');
-    }
-
-    /** A double as an exact OpenCL literal. */
-    static String hex(double x) {
-        return "(" + Double.toHexString(x) + ")";
-    }
 }

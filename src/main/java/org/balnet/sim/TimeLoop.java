@@ -3,6 +3,7 @@ package org.balnet.sim;
 import org.balnet.io.TimeGrid;
 import org.balnet.model.InputError;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -74,53 +75,116 @@ public final class TimeLoop {
      */
     public Outcome run(Simulation sim, long finalStep, Recorder recorder, StepListener listener,
                        BooleanSupplier stopRequested) {
+        return run(SimulationBatch.of(sim), finalStep, List.of(recorder), List.of(listener), stopRequested).get(0);
+    }
+
+    /**
+     * Steps every replica of a batch until step {@code finalStep}, together: each pass steps the replicas
+     * still running, then records, tests and hands each to its listener exactly as {@link #run(Simulation,
+     * long, Recorder, StepListener, BooleanSupplier)} does for one, so each replica's rows are those of its
+     * run alone. A replica that leaves the balanced state stops there; the others go on. A stop request ends
+     * every replica still running as interrupted. Each outcome's wall time runs from the start to the pass in
+     * which that replica ended.
+     *
+     * @param recorders     per replica, its recorder
+     * @param listeners     per replica, called after each of its steps
+     * @param stopRequested polled after each pass
+     * @return per replica how it ended
+     * @throws org.balnet.model.BadInputException UNBALANCED_START when a replica at step 0 is already out of
+     *                                            balance (without {@link #keepGoing})
+     */
+    public List<Outcome> run(SimulationBatch batch, long finalStep, List<Recorder> recorders,
+                             List<StepListener> listeners, BooleanSupplier stopRequested) {
         long start = System.nanoTime();
-        long taken = 0;
-        RunStatus status = RunStatus.COMPLETED;
-        String message = "";
-        Optional<String> departure = sim.departure(imbalanceLimit);
-        if (departure.isPresent() && sim.observables().step() == 0 && !keepGoing) {
-            // Drawn at a balanced point that passed every check, and out of balance before the first step:
-            // n neurons do not average the spread of the rates. Nothing has been simulated; n is the input at fault.
-            throw InputError.UNBALANCED_START.exception("--n", String.format(Locale.ROOT,
-                    "at n = %d the initial state, drawn at the balanced point, is already out of balance: %s. The "
-                            + "imbalance of the initial draw is O(n^-1/2) times the spread of the rates across "
-                            + "neurons; use a larger --n, a larger --imbalance-limit, or --keep-going",
-                    sim.scenario().n(), departure.get()));
+        int size = batch.size();
+        long[] taken = new long[size];
+        String[] message = new String[size];
+        Outcome[] outcomes = new Outcome[size];
+        boolean[] active = new boolean[size];
+        for (int r = 0; r < size; r++) {
+            Simulation sim = batch.get(r);
+            message[r] = "";
+            Optional<String> departure = sim.departure(imbalanceLimit);
+            if (departure.isPresent() && sim.observables().step() == 0 && !keepGoing) {
+                // Drawn at a balanced point that passed every check, and out of balance before the first step:
+                // n neurons do not average the spread of the rates. Nothing has been simulated; n is the input
+                // at fault.
+                throw InputError.UNBALANCED_START.exception("--n", String.format(Locale.ROOT,
+                        "at n = %d the initial state, drawn at the balanced point, is already out of balance: %s. "
+                                + "The imbalance of the initial draw is O(n^-1/2) times the spread of the rates "
+                                + "across neurons; use a larger --n, a larger --imbalance-limit, or --keep-going",
+                        sim.scenario().n(), departure.get()));
+            }
+            if (departure.isPresent() && !keepGoing) {
+                outcomes[r] = new Outcome(RunStatus.LEFT_BALANCED_STATE, departure.get(), 0, 0,
+                        sim.observables().time());
+                continue;
+            }
+            if (departure.isPresent()) {
+                message[r] = departure.get() + "; continued past it (--keep-going)";
+            }
+            active[r] = true;
         }
-        if (departure.isPresent() && !keepGoing) {
-            return new Outcome(RunStatus.LEFT_BALANCED_STATE, departure.get(), 0, 0, sim.observables().time());
-        }
-        if (departure.isPresent()) {
-            message = departure.get() + "; continued past it (--keep-going)";
-        }
-        while (sim.observables().step() < finalStep) {
-            Observables o = sim.step();
-            taken++;
-            departure = sim.departure(imbalanceLimit);
-            if (departure.isPresent() && keepGoing) {
-                if (message.isEmpty()) {
-                    message = departure.get() + "; continued past it (--keep-going)";
+        while (true) {
+            boolean any = false;
+            for (int r = 0; r < size; r++) {
+                if (active[r] && batch.get(r).observables().step() >= finalStep) {
+                    active[r] = false;
+                    outcomes[r] = new Outcome(RunStatus.COMPLETED, message[r], taken[r], seconds(start),
+                            batch.get(r).observables().time());
                 }
-            } else if (departure.isPresent()) {
-                // The row at which it happened is kept, so the file shows the departure.
-                recorder.record(new TrajectoryRow(o.time(), o));
-                status = RunStatus.LEFT_BALANCED_STATE;
-                message = departure.get();
+                any |= active[r];
+            }
+            if (!any) {
                 break;
             }
-            if (o.step() % stepsPerRecord == 0) {
-                recorder.record(new TrajectoryRow(grid.time(o.step() / stepsPerRecord), o));
+            batch.step(active);
+            for (int r = 0; r < size; r++) {
+                if (!active[r]) {
+                    continue;
+                }
+                Simulation sim = batch.get(r);
+                Observables o = sim.observables();
+                taken[r]++;
+                Optional<String> departure = sim.departure(imbalanceLimit);
+                if (departure.isPresent() && keepGoing) {
+                    if (message[r].isEmpty()) {
+                        message[r] = departure.get() + "; continued past it (--keep-going)";
+                    }
+                } else if (departure.isPresent()) {
+                    // The row at which it happened is kept, so the file shows the departure.
+                    recorders.get(r).record(new TrajectoryRow(rowTime(o), o));
+                    active[r] = false;
+                    outcomes[r] = new Outcome(RunStatus.LEFT_BALANCED_STATE, departure.get(), taken[r],
+                            seconds(start), o.time());
+                    continue;
+                }
+                if (o.step() % stepsPerRecord == 0) {
+                    recorders.get(r).record(new TrajectoryRow(grid.time(o.step() / stepsPerRecord), o));
+                }
+                listeners.get(r).afterStep(sim);
             }
-            listener.afterStep(sim);
             if (stopRequested.getAsBoolean()) {
-                status = RunStatus.INTERRUPTED;
-                message = "interrupted at t = " + o.time();
-                break;
+                for (int r = 0; r < size; r++) {
+                    if (active[r]) {
+                        active[r] = false;
+                        Observables o = batch.get(r).observables();
+                        outcomes[r] = new Outcome(RunStatus.INTERRUPTED, "interrupted at t = " + o.time(), taken[r],
+                                seconds(start), o.time());
+                    }
+                }
             }
         }
-        double wall = (System.nanoTime() - start) * 1e-9;
-        return new Outcome(status, message, taken, wall, sim.observables().time());
+        return List.of(outcomes);
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) * 1e-9;
+    }
+
+    /** A departure row's time: the record grid's m D on the grid (so rows join on t), else the step's k h. */
+    private double rowTime(Observables o) {
+        return o.step() % stepsPerRecord == 0 ? grid.time(o.step() / stepsPerRecord) : o.time();
     }
 
     /**

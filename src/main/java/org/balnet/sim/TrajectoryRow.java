@@ -56,7 +56,7 @@ public record TrajectoryRow(double t, Observables observables) {
      * for the step and the simulated time, which the file does not hold (zeta is recomputed from J).
      *
      * @param step   the step the row was taken at
-     * @param time   the simulated time there (step h, as the simulator computes it)
+     * @param time   the simulated time there, as the simulator computes it ({@link org.balnet.io.TimeGrid#stepTime})
      * @param values the row's values in {@link #COLUMNS} order
      */
     public static TrajectoryRow fromValues(long step, double time, double[] values) {

@@ -6,6 +6,7 @@ import org.balnet.model.Scenario;
 import org.balnet.rng.Sampler;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
+import org.balnet.sim.EngineBatch;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Observables;
 import org.balnet.sim.PopulationSums;
@@ -13,6 +14,7 @@ import org.balnet.sim.SourceRates;
 import org.balnet.sim.Precision;
 import org.balnet.sim.RunStatus;
 import org.balnet.sim.Simulation;
+import org.balnet.sim.SimulationBatch;
 import org.balnet.sim.StepSize;
 import org.balnet.sim.TimeLoop;
 import org.balnet.sim.TrajectoryRow;
@@ -109,6 +111,108 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
         }
         return new Replica(s.n(), index, settings.seed(), outcome.status(), outcome.message(), step.h(), backend,
                 device, List.copyOf(rows), List.copyOf(histograms), outcome.wallSeconds(), outcome.steps());
+    }
+
+    /**
+     * Simulates replicas of one network together, as many at a time as the memory allows
+     * ({@link #batchSize}): each replica's rows, histograms and outcome are those {@link #simulate} gives it
+     * alone (only its wall time is that of its batch). The specs must differ in the seed only, and start from
+     * the engine's own initial state.
+     *
+     * @param specs replica i's spec, its index i
+     * @param log   where the backend reports what {@code auto} chose (once)
+     */
+    public static List<Replica> simulateAll(List<Spec> specs, PrintWriter log) {
+        Spec first = specs.get(0);
+        for (Spec spec : specs) {
+            if (spec.initialState() != null || spec.scenario().n() != first.scenario().n()
+                    || !spec.backend().equals(first.backend())) {
+                throw new IllegalArgumentException("replicas simulated together share n and backend and start from "
+                        + "the engine's own initial state");
+            }
+        }
+        String backend = first.backend();
+        if ("auto".equals(backend)) {
+            // auto's choice, made once (and reported once): every batch then takes the backend it chose.
+            try (EngineBatch probe = Backends.createBatch(backend, first.scenario(), first.precision(),
+                    new long[]{first.scenario().run().seed()}, first.sampler(), first.threads(),
+                    Backends.step(backend, first.scenario(), first.initial().jacobian()).h(), first.devices(), log)) {
+                backend = probe.backend();
+            }
+            log = QUIET;
+        }
+        int size = batchSize(backend, first.scenario().n(), first.precision(), specs.size());
+        List<Replica> out = new ArrayList<>(specs.size());
+        for (int from = 0; from < specs.size(); from += size) {
+            List<Spec> batch = new ArrayList<>();
+            for (Spec spec : specs.subList(from, Math.min(specs.size(), from + size))) {
+                batch.add(new Spec(spec.scenario(), spec.initial(), backend, spec.precision(), spec.sampler(),
+                        spec.devices(), spec.threads(), spec.imbalanceLimit(), spec.histogramRows()));
+            }
+            out.addAll(simulateBatch(batch, from, from == 0 ? log : QUIET));
+        }
+        return out;
+    }
+
+    /**
+     * How many replicas of n neurons per population {@code backend} advances together: on the Java engine as
+     * many as half the free heap holds (the rest is for the rows and histograms they return), at most
+     * {@code replicas}; on the other backends one at a time (OpenCL, per-synapse and exact have no batched
+     * step here, and their engines' memory checks see one engine at a time).
+     */
+    static int batchSize(String backend, long n, Precision precision, int replicas) {
+        if (!"cpu".equals(backend)) {
+            return 1;
+        }
+        long each = org.balnet.sim.cpu.CpuEngine.bytesNeeded(n, precision);
+        long fit = org.balnet.sim.cpu.CpuEngine.heapAvailable() / 2 / each;
+        return (int) Math.max(1, Math.min(replicas, fit));
+    }
+
+    /** Replicas {@code from, from + 1, ...} in one batch of engines, stepped together. */
+    private static List<Replica> simulateBatch(List<Spec> specs, int from, PrintWriter log) {
+        Spec first = specs.get(0);
+        Scenario s0 = first.scenario();
+        StepSize.Choice step = Backends.step(first.backend(), s0, first.initial().jacobian());
+        long perRecord = step.stepsPerRecord();
+        List<Scenario> scenarios = specs.stream().map(Spec::scenario).toList();
+        long[] seeds = scenarios.stream().mapToLong(x -> x.run().seed()).toArray();
+        List<List<TrajectoryRow>> rows = new ArrayList<>();
+        List<List<StateHistogram>> histograms = new ArrayList<>();
+        List<TimeLoop.Recorder> recorders = new ArrayList<>();
+        List<TimeLoop.StepListener> listeners = new ArrayList<>();
+        List<TimeLoop.Outcome> outcomes;
+        String backend;
+        String device;
+        EngineBatch engines = Backends.createBatch(first.backend(), s0, first.precision(), seeds, first.sampler(),
+                first.threads(), step.h(), first.devices(), log);
+        try (SimulationBatch batch = SimulationBatch.start(scenarios, engines, s0.run().scheme(), step.h(),
+                first.initial().mean())) {
+            backend = engines.backend();
+            device = engines.device();
+            TimeLoop loop = new TimeLoop(s0.run().recordEvery(), perRecord, first.imbalanceLimit());
+            for (int r = 0; r < specs.size(); r++) {
+                List<TrajectoryRow> mine = new ArrayList<>((int) (step.totalSteps() / perRecord) + 1);
+                List<StateHistogram> hist = new ArrayList<>();
+                rows.add(mine);
+                histograms.add(hist);
+                TimeLoop.Recorder recorder = new ReplicaRecorder(batch.get(r).engine(), perRecord, first.histogramRows(),
+                        mine::add,
+                        (k, h) -> hist.add(h));
+                recorders.add(recorder);
+                listeners.add(x -> { });
+                loop.recordIfDue(batch.get(r), recorder);
+            }
+            outcomes = loop.run(batch, step.totalSteps(), recorders, listeners, () -> false);
+        }
+        List<Replica> out = new ArrayList<>();
+        for (int r = 0; r < specs.size(); r++) {
+            TimeLoop.Outcome o = outcomes.get(r);
+            out.add(new Replica(s0.n(), from + r, scenarios.get(r).run().seed(), o.status(), o.message(), step.h(),
+                    backend, device, List.copyOf(rows.get(r)), List.copyOf(histograms.get(r)), o.wallSeconds(),
+                    o.steps()));
+        }
+        return out;
     }
 
     /**

@@ -1,5 +1,10 @@
 package org.balnet.validate;
 
+import org.balnet.model.Scenario;
+
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The RNG key of each replica of a validation or reproduction, derived from one base seed so that a
  * whole study is reproduced by {@code --seed} alone. Every (n, replica) pair gets its own key: with
@@ -24,6 +29,21 @@ public final class ReplicaSeeds {
         z = mix(z ^ (n * GOLDEN_GAMMA));
         z = mix(z + (replica + 1L) * GOLDEN_GAMMA);
         return z >>> 1;
+    }
+
+    /**
+     * R replicas of a network: replica r is {@code scenario} with the seed {@link #of}(its seed, its n, r), as
+     * {@code validate} derives them, so that replica r of {@code simulate --replicas R --seed S} is
+     * {@code simulate --seed <that seed>} alone.
+     */
+    public static List<Scenario> scenarios(Scenario scenario, int replicas) {
+        Scenario.RunSettings rs = scenario.run();
+        List<Scenario> out = new ArrayList<>(replicas);
+        for (int r = 0; r < replicas; r++) {
+            out.add(scenario.withRun(new Scenario.RunSettings(rs.tEnd(), rs.dt(), rs.recordEvery(),
+                    of(rs.seed(), scenario.n(), r), rs.scheme())));
+        }
+        return out;
     }
 
     /** SplitMix64's output function (a bijection of 64-bit words). */

@@ -119,13 +119,19 @@ public final class Reproduction {
             long lastRow = Math.round(T_END / RECORD_EVERY);
             List<Replica> runs = new ArrayList<>();
             List<Validation.GaussianCheck> gaussian = new ArrayList<>();
+            List<Replica.Spec> specs = new ArrayList<>();
             for (int r = 0; r < c.replicas(); r++) {
                 long seed = ReplicaSeeds.of(c.baseSeed(), c.n(), r);
                 Scenario s = base.withRun(new Scenario.RunSettings(T_END, OptionalDouble.empty(), RECORD_EVERY, seed,
                         base.run().scheme()));
-                Replica run = Replica.simulate(new Replica.Spec(s, initial, c.backend(), c.precision(), c.sampler(),
-                        c.devices(), c.threads(), org.balnet.sim.Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{lastRow}), r,
-                        results.isEmpty() && r == 0 ? log : Replica.QUIET);
+                specs.add(new Replica.Spec(s, initial, c.backend(), c.precision(), c.sampler(), c.devices(),
+                        c.threads(), org.balnet.sim.Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{lastRow}));
+            }
+            // The scenario's replicas together, in batches as the memory allows.
+            List<Replica> simulated = Replica.simulateAll(specs, results.isEmpty() ? log : Replica.QUIET);
+            for (int r = 0; r < c.replicas(); r++) {
+                long seed = specs.get(r).scenario().run().seed();
+                Replica run = simulated.get(r);
                 runs.add(run);
                 for (StateHistogram h : run.histograms()) {
                     double sd = Math.sqrt(h.sampleVariance());
@@ -222,7 +228,7 @@ public final class Reproduction {
                 String.format(Locale.ROOT, "closure %.4g ± %s, limit %.4g ± %s (ratio %.2f)", cl.mean(),
                         ValidationReport.g4(cl.sd()), l.mean(), ValidationReport.g4(l.sd()), cl.mean() / l.mean()),
                 "closure < limit", cl.mean() < l.mean(),
-                "the closure keeps the sqrt(n) F term the limit drops (DESIGN.md, \"Finite n\")"));
+                "the closure keeps the sqrt(n) F term the limit drops (balnet's docs/design.md, section 8)"));
         // 4. the limit's error is on the scale (7.1) predicts
         double zetaBar = limit.rows().stream().mapToDouble(LimitRow::zeta).max().orElse(Double.NaN);
         double scale = 1 / (Math.sqrt((double) c.n()) * Math.abs(zetaBar));

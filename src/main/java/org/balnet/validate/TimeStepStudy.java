@@ -692,8 +692,8 @@ public final class TimeStepStudy {
                 } else {
                     checks.add(new Check(name, String.format(Locale.ROOT, "p = %.2f, 95%% CI [%.2f, %.2f]", f.order(),
                             f.orderLow(), f.orderHigh()), "p >= " + MIN_ORDER, f.order() >= MIN_ORDER,
-                            "both schemes are first order in h (docs/design.md); a bias that does not fall with h "
-                                    + "would be a defect of the scheme, not noise"));
+                            "both schemes are first order in h (balnet's docs/design.md, section 3); a bias that does "
+                                    + "not fall with h would be a defect of the scheme, not noise"));
                 }
             }
         }

@@ -177,7 +177,32 @@ public final class Validation {
          * @param log   where the backend reports what {@code auto} chose
          */
         Replica replica(Replica.Spec spec, int index, PrintWriter log);
+
+        /**
+         * The replicas of one n, spec i being replica i: by default one {@link #replica} after another (the
+         * backend's choice reported for the first only).
+         */
+        default List<Replica> replicas(List<Replica.Spec> specs, PrintWriter log) {
+            List<Replica> out = new ArrayList<>(specs.size());
+            for (int r = 0; r < specs.size(); r++) {
+                out.add(replica(specs.get(r), r, r == 0 ? log : Replica.QUIET));
+            }
+            return out;
+        }
     }
+
+    /** Replicas simulated here: one by {@link Replica#simulate}, those of an n together by {@link Replica#simulateAll}. */
+    public static final ReplicaSource LOCAL = new ReplicaSource() {
+        @Override
+        public Replica replica(Replica.Spec spec, int index, PrintWriter log) {
+            return Replica.simulate(spec, index, log);
+        }
+
+        @Override
+        public List<Replica> replicas(List<Replica.Spec> specs, PrintWriter log) {
+            return Replica.simulateAll(specs, log);
+        }
+    };
 
     private Validation() {
     }
@@ -188,7 +213,7 @@ public final class Validation {
      * @throws org.balnet.limit.LimitFailure when the limit or the closure cannot be solved
      */
     public static Result run(Config c, PrintWriter log) {
-        return run(c, Replica::simulate, log);
+        return run(c, LOCAL, log);
     }
 
     /**
@@ -208,8 +233,9 @@ public final class Validation {
         Trajectory limit = new LimitSolver(model).solve(initial.point(), tEnd, every);
         double limitUntil = limit.rows().get(limit.rows().size() - 1).t();
         if (limit.eta().isPresent()) {
-            log.printf(Locale.ROOT, "note: the limit leaves the balanced manifold at eta = %.6f < T = %s; errors "
-                    + "against it are measured up to t = %s%n", limit.eta().getAsDouble(), fmt(tEnd), fmt(limitUntil));
+            log.printf(Locale.ROOT, "note: the limit leaves the balanced manifold at eta = " + ETA_FORMAT
+                    + " < T = %s; errors against it are measured up to t = %s%n", limit.eta().getAsDouble(), fmt(tEnd),
+                    fmt(limitUntil));
         }
         if (limit.silent().isPresent()) {
             log.printf(Locale.ROOT, "note: the limit falls silent (a rate below 1e-8 of its bound) at t = %.6g < T = %s; "
@@ -224,9 +250,15 @@ public final class Validation {
         for (long n : c.sizes()) {
             Trajectory closure = new GaussianClosure(model, n).solve(initial.point(), tEnd, every);
             List<ReplicaResult> runs = new ArrayList<>();
+            List<Replica.Spec> specs = new ArrayList<>();
             for (int r = 0; r < c.replicas(); r++) {
-                Replica run = source.replica(replicaSpec(c, initial, n, r), r,
-                        sizes.isEmpty() && r == 0 ? log : Replica.QUIET);
+                specs.add(replicaSpec(c, initial, n, r));
+            }
+            // The replicas of this n together where the source can (simulated here: in batches as the memory
+            // allows), each the replica it gives alone.
+            List<Replica> simulated = source.replicas(specs, sizes.isEmpty() ? log : Replica.QUIET);
+            for (int r = 0; r < c.replicas(); r++) {
+                Replica run = simulated.get(r);
                 ReplicaResult rr = new ReplicaResult(run,
                         TheoremError.sup(run, limit, c.from(), limitUntil),
                         TheoremError.sup(run, closure, c.from(), tEnd),
@@ -326,7 +358,8 @@ public final class Validation {
         }
         checks.add(new Check("the closure predicts the network better than the limit at every n "
                 + "(mean windowed error: closure vs limit)", closer.toString(), "closure < limit at every n",
-                allCloser, "the closure keeps the sqrt(n) F term the limit drops (DESIGN.md)"));
+                allCloser, "the closure keeps the sqrt(n) F term the limit drops (balnet's docs/design.md, "
+                        + "section 8)"));
         if (!gaussian.isEmpty()) {
             GaussianCheck worst = gaussian.stream().max((a, b) -> Double.compare(
                     a.distance().ksUpper() / a.threshold(), b.distance().ksUpper() / b.threshold())).get();
@@ -357,6 +390,14 @@ public final class Validation {
         return String.format(Locale.ROOT, "%.3f, %d%% CI [%.3f, %.3f]", f.slope(), CONFIDENCE_PERCENT, f.low(),
                 f.high());
     }
+
+    /**
+     * How reports print eta: the limit solver integrates to a relative tolerance of 1e-11
+     * ({@link LimitSolver#TOLERANCE}) and finds eta by event detection on zeta, so ten significant digits
+     * carry information, where a fixed six decimals would keep few digits of a small eta. summary.json has
+     * every digit.
+     */
+    static final String ETA_FORMAT = "%.10g";
 
     static String fmt(double x) {
         return Double.isNaN(x) ? "NaN" : org.balnet.io.Json.number(x);

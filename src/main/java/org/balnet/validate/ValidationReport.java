@@ -179,8 +179,8 @@ public final class ValidationReport {
                         + "and against the finite-n closure; the columns \"[0, T]\" use the whole run%n",
                 Validation.fmt(c.from()), Validation.fmt(r.limitUntil())));
         if (r.limit().eta().isPresent()) {
-            md.append(String.format(Locale.ROOT, "- the limit leaves the balanced manifold at eta = %.6f < T; errors "
-                    + "against it stop at t = %s%n", r.limit().eta().getAsDouble(), Validation.fmt(r.limitUntil())));
+            md.append(String.format(Locale.ROOT, "- the limit leaves the balanced manifold at eta = " + Validation.ETA_FORMAT
+                    + " < T; errors against it stop at t = %s%n", r.limit().eta().getAsDouble(), Validation.fmt(r.limitUntil())));
         }
         md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s (solving and simulating)%n%n",
                 versions.text(), r.wallSeconds()));

@@ -78,6 +78,29 @@ class ValidateCommandTest {
         FigureTestAccess.assertSvg(out.resolve("histogram-n100000.svg"));
     }
 
+    /**
+     * eta-finite's limit leaves the manifold at eta = 1.4278774673693844 (summary.json): the report and the
+     * note on the console give it to ten significant digits, not to six decimals (1.427877).
+     */
+    @Tag("slow")
+    @Test
+    void theReportGivesEtaToTenSignificantDigits() throws Exception {
+        Path out = tmp.resolve("eta");
+        LimitCommandTest.Run r = LimitCommandTest.run("validate", "--scenario", "eta-finite", "--n", "500,1000",
+                "--replicas", "1", "--t-end", "2", "--from", "1", "--gauss-times", "1", "--threads", "1",
+                "--out", out.toString());
+        r.assertNoStackTrace();
+        String summary = Files.readString(out.resolve("summary.json"));
+        int i = summary.indexOf("\"eta\": ") + "\"eta\": ".length();
+        double eta = Double.parseDouble(summary.substring(i, summary.indexOf(',', i)));
+        assertEquals(1.4278774673693844, eta, 1e-6, "eta-finite's eta, as the limit command finds it");
+        String printed = String.format(Locale.ROOT, "eta = %.10g <", eta);
+        String report = Files.readString(out.resolve("report.md"));
+        assertTrue(report.contains("the limit leaves the balanced manifold at " + printed), report);
+        assertTrue((r.out() + r.err()).contains("the limit leaves the balanced manifold at " + printed),
+                r.out() + r.err());
+    }
+
     static double olsSlope(double[] x, double[] y) {
         double mx = (x[0] + x[1] + x[2]) / 3, my = (y[0] + y[1] + y[2]) / 3;
         double sxy = 0, sxx = 0;

@@ -36,4 +36,22 @@ class TimeGridTest {
                 () -> TimeGrid.records(0.002, "run.t_end", 0.003, "run.record_every"));
         assertTrue(e.getMessage().contains("use run.t_end 0.003,"), e.getMessage());
     }
+
+    @Test
+    void aStepTimeIsTheDecimalItStandsForEvenForARoundedStep() {
+        // 164 * 0.01 = 1.6400000000000001 and 492 * (0.01 / 3) likewise, as products of doubles
+        assertEquals("1.64", Double.toString(new TimeGrid(0.01).stepTime(164)));
+        assertEquals("1.64", Double.toString(new TimeGrid(0.01 / 3).stepTime(492)));
+        assertEquals("1.64333333333333", Double.toString(new TimeGrid(0.01 / 3).stepTime(493)), "15 digits");
+        // every step that ends a record interval lands where the record grid puts that record
+        for (double d : new double[]{0.01, 0.03, 0.05, 0.1, 0.25}) {
+            TimeGrid records = new TimeGrid(d);
+            for (int p = 1; p <= 40; p++) {
+                TimeGrid steps = new TimeGrid(d / p);
+                for (long m = 0; m <= 1000; m++) {
+                    assertEquals(records.time(m), steps.stepTime(m * p), "D = " + d + ", h = D / " + p + ", record " + m);
+                }
+            }
+        }
+    }
 }

@@ -103,8 +103,8 @@ class BalancedPointTest {
 
     /**
      * Why the test above ties the cross slopes: with them free the literal labels do have stable
-     * points, e.g. for a nearly flat f_ee (c_ee = 0.1). DESIGN.md's "no balanced point for any
-     * slopes we tried" holds for c_ee &ge; 0.5 or tied cross slopes, not in general.
+     * points, e.g. for a nearly flat f_ee (c_ee = 0.1). "No stable balanced point for the slopes Section 6
+     * uses" (docs/design.md, section 9) holds for c_ee &ge; 0.5 or tied cross slopes, not in general.
      */
     @Test
     void literalLabelsWithAFlatExcitatoryRateAndFreeCrossSlopesDoHaveAStablePoint() {

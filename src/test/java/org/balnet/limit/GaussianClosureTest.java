@@ -25,7 +25,7 @@ class GaussianClosureTest {
     private static final LimitModel MODEL = LimitModel.of(MV61);
     private static final BalancedPoint START = BalancedPoint.of(MODEL, MV61.initial());
 
-    /** Dormand-Prince 8(5,3) at tolerance 1e-12 on the closure as written in DESIGN.md. */
+    /** Dormand-Prince 8(5,3) at tolerance 1e-12 on the closure as docs/design.md, section 8, writes it. */
     @ParameterizedTest
     @ValueSource(doubles = {1e4, 1e6})
     void matchesAnExplicitHighAccuracyReference(double n) {
@@ -100,7 +100,10 @@ class GaussianClosureTest {
         assertTrue(scaled[2] / Math.sqrt(1e12) < 1e-3);
     }
 
-    /** DESIGN.md, measured with an independent solver: at n = 10^5, t = 1, closure v_e = -2.670. */
+    /**
+     * docs/design.md, section 8: at n = 10^5, t = 1 the closure's v_e is -2.670, a value measured with an
+     * independent solver when the closure was designed (simulated networks: -2.671 to -2.679).
+     */
     @Test
     void matchesTheDesignValueAtN1e5() {
         Trajectory tr = new GaussianClosure(MODEL, 1e5).solve(START, 1, 0.5);

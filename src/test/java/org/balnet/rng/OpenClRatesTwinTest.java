@@ -5,7 +5,6 @@ import org.balnet.model.RateFamily;
 import org.balnet.model.RateFunction;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.SourceRates;
-import org.balnet.sim.TableExp;
 import org.balnet.sim.opencl.OpenClTestDevice;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
@@ -70,7 +69,7 @@ class OpenClRatesTwinTest {
                 + "    switch (which) {\n" + dispatch + "    }\n"
                 + "    out[4 * k] = rate_e;\n    out[4 * k + 1] = rate_i;\n"
                 + "    out[4 * k + 2] = slope_e;\n    out[4 * k + 3] = slope_i;\n}\n";
-        program = device.build("", "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n", TableExp.openClConstants(),
+        program = device.build("", OpenClTestDevice.kernelConstants(),
                 OpenClTestDevice.source("/kernels/rates.cl"), cases.toString(), kernel);
         System.out.println("OpenCL rates twin test on " + device.description());
     }

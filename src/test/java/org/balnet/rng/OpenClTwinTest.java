@@ -51,9 +51,10 @@ class OpenClTwinTest {
     static void build() {
         device = OpenClTestDevice.open();
         program = device.build(BUILD_OPTIONS,
+                OpenClTestDevice.kernelConstants(),
                 OpenClTestDevice.source("/kernels/philox.cl"),
                 OpenClTestDevice.source("/kernels/poisson.cl"),
-                CounterRng.openClDefines() + PoissonTable.openClDefines(),
+                OpenClTestDevice.source("/org/balnet/rng/poisson_sample.cl"),
                 OpenClTestDevice.source("/kernels/poisson_table.cl"),
                 OpenClTestDevice.source("/org/balnet/rng/rng_twin_test.cl"));
         System.out.println("OpenCL twin test on " + device.description());

@@ -1,6 +1,7 @@
 // Test kernels of OpenClTwinTest: run the OpenCL twins of Philox4x32, CounterRng and
-// PoissonSampler and write out what the Java side is compared with. Built after philox.cl and
-// poisson.cl. An address is four ulongs: seed, step, neuron, stream.
+// PoissonSampler and write out what the Java side is compared with. Built after the engine's
+// generated constants, philox.cl, poisson.cl, poisson_sample.cl and poisson_table.cl. An address is
+// four ulongs: seed, step, neuron, stream.
 
 /* One Random123 known-answer vector per work-item: counter c0..c3, key k0 k1 -> out[0..3]. */
 __kernel void kat_philox(__global const uint *vectors, __global uint *out) {

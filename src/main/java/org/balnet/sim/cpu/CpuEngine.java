@@ -8,6 +8,7 @@ import org.balnet.rng.CounterRng;
 import org.balnet.rng.PoissonStep;
 import org.balnet.rng.Sampler;
 import org.balnet.sim.Engine;
+import org.balnet.sim.EngineBatch;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
 import org.balnet.sim.StateBins;
@@ -27,8 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop spread over a fixed pool of threads. Work is cut into chunks of {@link #CHUNK} neurons fixed by
  * n, each chunk's partial sums are kept apart and added in chunk order, so results are bit-for-bit the
  * same on any number of threads. Memory is the state plus 96 bytes per chunk.
+ *
+ * <p>A batch ({@link #batch}) holds R replicas of the network, each with its own seed, state, tables and
+ * partial sums; a step of the batch is one pass of the pool over tasks (replica, population, chunk), and each
+ * replica's chunks are the chunks and sums of that replica run alone, so its results are the same bit for
+ * bit ({@link EngineBatch}). An engine of one replica is used directly as an {@link Engine}.
  */
-public class CpuEngine implements Engine {
+public class CpuEngine implements Engine, EngineBatch {
     /** Neurons per reduction chunk (a multiple of every OpenCL work-group size we use). */
     public static final int CHUNK = 4096;
     /** Neurons per storage array; Java arrays stop at 2^31, n may not. A multiple of CHUNK. */
@@ -41,15 +47,18 @@ public class CpuEngine implements Engine {
     protected final long n;
     private final Precision precision;
     private final int threads;
+    /** The seed of replica 0 (of the engine, when it has one replica). */
     protected final long seed;
+    /** The RNG key of each replica. */
+    private final long[] seeds;
     private final Sampler sampler;
     private final RateTable rates;
-    /** [population][segment][index] for fp64, or null. */
-    private final double[][][] states64;
-    /** [population][segment][index] for fp32, or null. */
-    private final float[][][] states32;
+    /** [replica][population][segment][index] for fp64, or null. */
+    private final double[][][][] states64;
+    /** [replica][population][segment][index] for fp32, or null. */
+    private final float[][][][] states32;
     private final int chunksPerPopulation;
-    /** Partial sums, flat: ((population * chunksPerPopulation) + chunk) * WIDTH. */
+    /** Partial sums, flat: (((replica * 2 + population) * chunksPerPopulation) + chunk) * WIDTH. */
     private final double[] partials;
     private final ExecutorService pool;
 
@@ -67,35 +76,58 @@ public class CpuEngine implements Engine {
      * @throws org.balnet.model.BadInputException (TOO_LARGE) when the heap cannot hold the state
      */
     public CpuEngine(Scenario scenario, Precision precision, long seed, int threads, Sampler sampler) {
+        this(scenario, precision, new long[]{seed}, threads, sampler);
+    }
+
+    /**
+     * A batch of replicas of one network, replica r keyed by {@code seeds[r]}: each replica's results are
+     * those of {@code new CpuEngine(scenario, precision, seeds[r], threads, sampler)} alone.
+     *
+     * @throws org.balnet.model.BadInputException (TOO_LARGE) when the heap cannot hold the states of all the
+     *                                            replicas
+     */
+    public static CpuEngine batch(Scenario scenario, Precision precision, long[] seeds, int threads,
+                                  Sampler sampler) {
+        return new CpuEngine(scenario, precision, seeds, threads, sampler);
+    }
+
+    private CpuEngine(Scenario scenario, Precision precision, long[] seeds, int threads, Sampler sampler) {
+        if (seeds.length < 1) {
+            throw InputError.outOfRange("--replicas", seeds.length, ">= 1");
+        }
         if (threads < 1) {
             throw InputError.outOfRange("--threads", threads, ">= 1");
         }
         this.scenario = scenario;
         this.n = scenario.n();
         this.precision = precision;
-        this.seed = seed;
+        this.seeds = seeds.clone();
+        this.seed = seeds[0];
         this.sampler = sampler;
         this.threads = threads;
         this.rates = new RateTable(scenario);
+        int replicas = seeds.length;
         long chunks = (n + CHUNK - 1) / CHUNK;
-        checkHeap(n, precision, chunks);
+        checkHeap(n, precision, chunks, replicas);
         this.chunksPerPopulation = (int) chunks;
-        this.partials = new double[2 * chunksPerPopulation * PopulationSums.WIDTH];
+        this.partials = new double[replicas * 2 * chunksPerPopulation * PopulationSums.WIDTH];
         int segments = (int) ((n + SEGMENT - 1) / SEGMENT);
         if (precision == Precision.FP64) {
-            states64 = new double[2][segments][];
+            states64 = new double[replicas][2][segments][];
             states32 = null;
         } else {
-            states32 = new float[2][segments][];
+            states32 = new float[replicas][2][segments][];
             states64 = null;
         }
-        for (int p = 0; p < 2; p++) {
-            for (int s = 0; s < segments; s++) {
-                int len = (int) Math.min(SEGMENT, n - (long) s * SEGMENT);
-                if (precision == Precision.FP64) {
-                    states64[p][s] = new double[len];
-                } else {
-                    states32[p][s] = new float[len];
+        for (int r = 0; r < replicas; r++) {
+            for (int p = 0; p < 2; p++) {
+                for (int s = 0; s < segments; s++) {
+                    int len = (int) Math.min(SEGMENT, n - (long) s * SEGMENT);
+                    if (precision == Precision.FP64) {
+                        states64[r][p][s] = new double[len];
+                    } else {
+                        states32[r][p][s] = new float[len];
+                    }
                 }
             }
         }
@@ -108,22 +140,36 @@ public class CpuEngine implements Engine {
 
     /** Bytes the engine allocates for n neurons per population. */
     public static long bytesNeeded(long n, Precision precision) {
-        long chunks = (n + CHUNK - 1) / CHUNK;
-        return 2 * n * precision.bytes + 2 * chunks * PopulationSums.WIDTH * Double.BYTES;
+        return bytesNeeded(n, precision, 1);
     }
 
-    private static void checkHeap(long n, Precision precision, long chunks) {
-        long needed = bytesNeeded(n, precision);
+    /** Bytes a batch of {@code replicas} networks of n neurons per population allocates. */
+    public static long bytesNeeded(long n, Precision precision, int replicas) {
+        long chunks = (n + CHUNK - 1) / CHUNK;
+        return replicas * (2 * n * precision.bytes + 2 * chunks * PopulationSums.WIDTH * Double.BYTES);
+    }
+
+    /** Heap free for a new engine now: the largest heap less what is in use and the margin kept free. */
+    public static long heapAvailable() {
         Runtime rt = Runtime.getRuntime();
-        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-        if (chunks > Integer.MAX_VALUE / (2 * PopulationSums.WIDTH) || needed + HEAP_MARGIN > available) {
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()) - HEAP_MARGIN;
+    }
+
+    private static void checkHeap(long n, Precision precision, long chunks, int replicas) {
+        long needed = bytesNeeded(n, precision, replicas);
+        long available = heapAvailable() + HEAP_MARGIN;
+        if (chunks > Integer.MAX_VALUE / (2L * replicas * PopulationSums.WIDTH) || needed + HEAP_MARGIN > available) {
             String alt = precision == Precision.FP64
-                    ? String.format(Locale.ROOT, "; fp32 would need %s", Sizes.bytes(bytesNeeded(n, Precision.FP32)))
+                    ? String.format(Locale.ROOT, "; fp32 would need %s",
+                    Sizes.bytes(bytesNeeded(n, Precision.FP32, replicas)))
                     : "";
-            throw InputError.TOO_LARGE.exception("--n", String.format(Locale.ROOT,
-                    "n = %d per population needs %s of Java heap for the %s state, but only %s is available%s; "
-                            + "raise the heap (java -Xmx...), lower --n, or use --backend opencl",
-                    n, Sizes.bytes(needed), precision.key, Sizes.bytes(available), alt));
+            String what = replicas == 1 ? String.format(Locale.ROOT, "n = %d per population", n)
+                    : String.format(Locale.ROOT, "--replicas %d of n = %d per population", replicas, n);
+            String fewer = replicas == 1 ? "" : "fewer --replicas, ";
+            throw InputError.TOO_LARGE.exception(replicas == 1 ? "--n" : "--replicas", String.format(Locale.ROOT,
+                    "%s needs %s of Java heap for the %s state, but only %s is available%s; "
+                            + "raise the heap (java -Xmx...), %slower --n, or use --backend opencl",
+                    what, Sizes.bytes(needed), precision.key, Sizes.bytes(available), alt, fewer));
         }
     }
 
@@ -131,6 +177,11 @@ public class CpuEngine implements Engine {
     @Override
     public String backend() {
         return "cpu";
+    }
+
+    @Override
+    public boolean eventDriven() {
+        return false;
     }
 
     @Override
@@ -158,52 +209,121 @@ public class CpuEngine implements Engine {
     }
 
     @Override
+    public int replicas() {
+        return seeds.length;
+    }
+
+    /** Replica r's seed. */
+    public long seed(int r) {
+        return seeds[r];
+    }
+
+    @Override
+    public Engine replica(int r) {
+        return new EngineBatch.ReplicaView(this, r);
+    }
+
+    @Override
     public PopulationSums[] initialize(double[] mean, double[] variance) {
-        double[] sd = {Math.sqrt(variance[0]), Math.sqrt(variance[1])};
-        return runChunks((w, pop, chunk) -> initChunk(w, pop, chunk, mean[pop], sd[pop]));
+        requireSingle();
+        return initialize(new double[][]{mean}, new double[][]{variance})[0];
+    }
+
+    @Override
+    public PopulationSums[][] initialize(double[][] mean, double[][] variance) {
+        double[][] sd = new double[seeds.length][];
+        for (int r = 0; r < sd.length; r++) {
+            sd[r] = mean[r] == null ? null : new double[]{Math.sqrt(variance[r][0]), Math.sqrt(variance[r][1])};
+        }
+        return runChunks(mean, (w, r, pop, chunk) -> initChunk(w, r, pop, chunk, mean[r][pop], sd[r][pop]));
     }
 
     @Override
     public PopulationSums[] step(StepPlan plan) {
-        PoissonStep laws = PoissonStep.prepare(sampler, plan.lambda);
-        return runChunks((w, pop, chunk) -> stepChunk(w, pop, chunk, plan, laws));
+        requireSingle();
+        return step(new StepPlan[]{plan})[0];
     }
 
-    /** Per-thread scratch: the RNG streams and the chunk's sums. */
+    @Override
+    public PopulationSums[][] step(StepPlan[] plans) {
+        // Each replica's four tables, built on the host before the pass (its own lambda).
+        PoissonStep[] laws = new PoissonStep[seeds.length];
+        for (int r = 0; r < laws.length; r++) {
+            laws[r] = plans[r] == null ? null : PoissonStep.prepare(sampler, plans[r].lambda);
+        }
+        return runChunks(plans, (w, r, pop, chunk) -> stepChunk(w, r, pop, chunk, plans[r], laws[r]));
+    }
+
+    private void requireSingle() {
+        if (seeds.length != 1) {
+            throw new IllegalStateException("a batch of " + seeds.length + " replicas is stepped as a batch "
+                    + "(step(StepPlan[])) or one replica at a time through replica(r)");
+        }
+    }
+
+    /** Per-thread scratch: the RNG streams of the replica at hand and the chunk's sums. */
     protected static final class Worker {
-        final CounterRng rng;
-        /** Second stream: a table draw's escape, or the inhibitory-source count of PTRS. */
-        final CounterRng second;
+        private final long[] seeds;
+        /** Per replica its two generators, made when the worker first meets the replica. */
+        private final CounterRng[] firsts;
+        private final CounterRng[] seconds;
+        /** The current replica's generator. */
+        CounterRng rng;
+        /** Its second stream: a table draw's escape, or the inhibitory-source count of PTRS. */
+        CounterRng second;
         final double[] sums = new double[PopulationSums.WIDTH];
         /** The chunk's counts N_{alpha e}^j, N_{alpha i}^j, j = first + i. */
         final long[] countsE = new long[CHUNK];
         final long[] countsI = new long[CHUNK];
 
-        Worker(long seed) {
-            rng = new CounterRng(seed);
-            second = new CounterRng(seed);
+        Worker(long[] seeds) {
+            this.seeds = seeds;
+            this.firsts = new CounterRng[seeds.length];
+            this.seconds = new CounterRng[seeds.length];
+        }
+
+        /** Makes replica r's generators current. */
+        void use(int r) {
+            if (firsts[r] == null) {
+                firsts[r] = new CounterRng(seeds[r]);
+                seconds[r] = new CounterRng(seeds[r]);
+            }
+            rng = firsts[r];
+            second = seconds[r];
         }
     }
 
     private interface ChunkTask {
-        void run(Worker w, int population, int chunk);
+        void run(Worker w, int replica, int population, int chunk);
     }
 
-    private PopulationSums[] runChunks(ChunkTask task) {
-        int total = 2 * chunksPerPopulation;
+    /**
+     * Runs {@code task} on every chunk of both populations of each replica r whose {@code which[r]} is not
+     * null, in one pass of the pool, and returns per replica its sums (chunks added in chunk order).
+     */
+    private PopulationSums[][] runChunks(Object[] which, ChunkTask task) {
+        int[] active = new int[seeds.length];
+        int count = 0;
+        for (int r = 0; r < seeds.length; r++) {
+            if (which[r] != null) {
+                active[count++] = r;
+            }
+        }
+        int perReplica = 2 * chunksPerPopulation;
+        int total = count * perReplica;
         if (pool == null) {
-            Worker w = new Worker(seed);
+            Worker w = new Worker(seeds);
             for (int c = 0; c < total; c++) {
-                task.run(w, c / chunksPerPopulation, c % chunksPerPopulation);
+                runTask(task, w, active, perReplica, c);
             }
         } else {
             AtomicInteger next = new AtomicInteger();
             List<Future<?>> futures = new ArrayList<>(threads);
             for (int t = 0; t < threads; t++) {
                 futures.add(pool.submit(() -> {
-                    Worker w = new Worker(seed);
+                    Worker w = new Worker(seeds);
                     for (int c = next.getAndIncrement(); c < total; c = next.getAndIncrement()) {
-                        task.run(w, c / chunksPerPopulation, c % chunksPerPopulation);
+                        runTask(task, w, active, perReplica, c);
                     }
                 }));
             }
@@ -222,13 +342,29 @@ public class CpuEngine implements Engine {
                 }
             }
         }
-        PopulationSums[] out = {new PopulationSums(), new PopulationSums()};
-        for (int p = 0; p < 2; p++) {
-            for (int c = 0; c < chunksPerPopulation; c++) {
-                out[p].addFlat(partials, (p * chunksPerPopulation + c) * PopulationSums.WIDTH, chunkLength(c));
+        PopulationSums[][] out = new PopulationSums[seeds.length][];
+        for (int a = 0; a < count; a++) {
+            int r = active[a];
+            out[r] = new PopulationSums[]{new PopulationSums(), new PopulationSums()};
+            for (int p = 0; p < 2; p++) {
+                for (int c = 0; c < chunksPerPopulation; c++) {
+                    out[r][p].addFlat(partials, partialOffset(r, p, c), chunkLength(c));
+                }
             }
         }
         return out;
+    }
+
+    /** Task c of a pass: replica active[c / perReplica], then population, then chunk. */
+    private void runTask(ChunkTask task, Worker w, int[] active, int perReplica, int c) {
+        int r = active[c / perReplica];
+        int within = c % perReplica;
+        w.use(r);
+        task.run(w, r, within / chunksPerPopulation, within % chunksPerPopulation);
+    }
+
+    private int partialOffset(int replica, int pop, int chunk) {
+        return ((replica * 2 + pop) * chunksPerPopulation + chunk) * PopulationSums.WIDTH;
     }
 
     private int chunkLength(int chunk) {
@@ -236,7 +372,7 @@ public class CpuEngine implements Engine {
     }
 
     /** Twin: init_population in kernels/init.cl. */
-    private void initChunk(Worker w, int pop, int chunk, double mean, double sd) {
+    private void initChunk(Worker w, int r, int pop, int chunk, double mean, double sd) {
         int stream = pop == 0 ? CounterRng.STREAM_INITIAL_E : CounterRng.STREAM_INITIAL_I;
         int seg = chunk / CHUNKS_PER_SEGMENT;
         int off = (chunk % CHUNKS_PER_SEGMENT) * CHUNK;
@@ -247,15 +383,14 @@ public class CpuEngine implements Engine {
         for (int i = 0; i < len; i++) {
             w.rng.seek(0, first + i, stream);
             double u = mean + sd * w.rng.nextNormal();
-            u = store(pop, seg, off + i, u);
+            u = store(r, pop, seg, off + i, u);
             accumulate(s, pop, u, mean);
         }
-        System.arraycopy(s, 0, partials, (pop * chunksPerPopulation + chunk) * PopulationSums.WIDTH,
-                PopulationSums.WIDTH);
+        System.arraycopy(s, 0, partials, partialOffset(r, pop, chunk), PopulationSums.WIDTH);
     }
 
     /** Twin: step_population in kernels/step.cl. */
-    private void stepChunk(Worker w, int pop, int chunk, StepPlan plan, PoissonStep laws) {
+    private void stepChunk(Worker w, int r, int pop, int chunk, StepPlan plan, PoissonStep laws) {
         int seg = chunk / CHUNKS_PER_SEGMENT;
         int off = (chunk % CHUNKS_PER_SEGMENT) * CHUNK;
         long first = (long) chunk * CHUNK;
@@ -278,12 +413,11 @@ public class CpuEngine implements Engine {
             double countI = countsI[i];
             // Centred counts: the common part lambda is in delta, computed once on the host in double.
             double jump = weightE * (countE - lambdaE) + weightI * (countI - lambdaI);
-            double u = a * load(pop, seg, off + i) + b * jump + delta;
-            u = store(pop, seg, off + i, u);
+            double u = a * load(r, pop, seg, off + i) + b * jump + delta;
+            u = store(r, pop, seg, off + i, u);
             accumulate(s, pop, u, centre);
         }
-        System.arraycopy(s, 0, partials, (pop * chunksPerPopulation + chunk) * PopulationSums.WIDTH,
-                PopulationSums.WIDTH);
+        System.arraycopy(s, 0, partials, partialOffset(r, pop, chunk), PopulationSums.WIDTH);
     }
 
     /**
@@ -304,56 +438,78 @@ public class CpuEngine implements Engine {
         rates.accumulate(s, pop, u);
     }
 
-    private double load(int pop, int seg, int i) {
-        return states64 != null ? states64[pop][seg][i] : states32[pop][seg][i];
+    private double load(int r, int pop, int seg, int i) {
+        return states64 != null ? states64[r][pop][seg][i] : states32[r][pop][seg][i];
     }
 
     /**
      * Stores u and returns the stored value (rounded to float in fp32), so sums describe the state held.
      * Twin: state_store in kernels/state.cl.
      */
-    private double store(int pop, int seg, int i, double u) {
+    private double store(int r, int pop, int seg, int i, double u) {
         if (states64 != null) {
-            states64[pop][seg][i] = u;
+            states64[r][pop][seg][i] = u;
             return u;
         }
         float f = (float) u;
-        states32[pop][seg][i] = f;
+        states32[r][pop][seg][i] = f;
         return f;
     }
 
-    /** The state of neuron j of population p (slow path, for subclasses and tests). */
+    /** The state of neuron j of population p of replica 0 (slow path, for subclasses and tests). */
     protected double state(int pop, long j) {
-        return load(pop, (int) (j / SEGMENT), (int) (j % SEGMENT));
+        return state(0, pop, j);
+    }
+
+    private double state(int r, int pop, long j) {
+        return load(r, pop, (int) (j / SEGMENT), (int) (j % SEGMENT));
     }
 
     @Override
     public void readState(Population population, long from, double[] dst, int length) {
+        requireSingle();
+        readState(0, population, from, dst, length);
+    }
+
+    @Override
+    public void readState(int r, Population population, long from, double[] dst, int length) {
         checkRange(from, length);
         int p = population.index();
         for (int i = 0; i < length; i++) {
-            dst[i] = state(p, from + i);
+            dst[i] = state(r, p, from + i);
         }
     }
 
     @Override
     public void writeState(Population population, long from, double[] src, int length) {
+        requireSingle();
+        writeState(0, population, from, src, length);
+    }
+
+    @Override
+    public void writeState(int r, Population population, long from, double[] src, int length) {
         checkRange(from, length);
         int p = population.index();
         for (int i = 0; i < length; i++) {
             long j = from + i;
-            store(p, (int) (j / SEGMENT), (int) (j % SEGMENT), src[i]);
+            store(r, p, (int) (j / SEGMENT), (int) (j % SEGMENT), src[i]);
         }
+    }
+
+    @Override
+    public long[] histogram(Population population, double lo, double hi, int bins) {
+        requireSingle();
+        return histogram(0, population, lo, hi, bins);
     }
 
     /** Twin: histogram_population in kernels/histogram.cl. */
     @Override
-    public long[] histogram(Population population, double lo, double hi, int bins) {
+    public long[] histogram(int r, Population population, double lo, double hi, int bins) {
         long[] counts = new long[bins + 2];
         double scale = bins / (hi - lo);
         int p = population.index();
         for (long j = 0; j < n; j++) {
-            counts[StateBins.slot(state(p, j), lo, hi, scale, bins)]++;
+            counts[StateBins.slot(state(r, p, j), lo, hi, scale, bins)]++;
         }
         return counts;
     }

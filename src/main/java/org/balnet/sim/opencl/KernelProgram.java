@@ -3,7 +3,10 @@ package org.balnet.sim.opencl;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
 import org.balnet.rng.CounterRng;
+import org.balnet.rng.Philox4x32;
+import org.balnet.rng.PoissonSampler;
 import org.balnet.rng.PoissonTable;
+import org.balnet.sim.PopulationSums;
 import org.balnet.sim.SourceRates;
 import org.balnet.sim.TableExp;
 import org.jocl.CL;
@@ -21,21 +24,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The OpenCL program of the engine, assembled at load time from the kernel files shipped in the jar
- * ({@code /kernels/*.cl}, one concern each) and generated pieces: the counter layout's streams and the
- * Poisson tables' layout, {@link TableExp}'s constants, the scenario's rate functions per source
- * ({@link SourceRates#openClSource}), the step plan's offsets and the state layout.
- * A build that fails reports the device, the options and the full build log.
+ * The OpenCL program of the engine, assembled at load time: one generated header, then the kernel
+ * files shipped in the jar ({@code /kernels/*.cl}, one concern each), with the scenario's rate functions
+ * generated after rates.cl. The header holds every number the kernels share with Java, written from
+ * the Java class that owns it ({@link #constants}) and the state layout; nothing in kernels/*.cl
+ * repeats one by hand. A build that fails reports the device, the options and the full build log.
  */
 final class KernelProgram {
-    /** Kernel files, in the order they are concatenated; generated text goes between them. */
-    static final String[] FILES_RNG = {"philox.cl", "poisson.cl"};
-    /** Read after the generated streams and table layout ({@link CounterRng}, {@link PoissonTable}). */
-    static final String[] FILES_BEFORE_GENERATED = {"poisson_table.cl", "state.cl"};
-    /** Read after TableExp's generated constants and before the generated per-source rate functions. */
-    static final String RATES_FILE = "rates.cl";
-    static final String[] FILES_AFTER_GENERATED = {"reduce.cl", "init.cl", "step.cl", "histogram.cl"};
+    /** Kernel files read after the generated header, in order; the scenario's rate functions follow them. */
+    static final String[] FILES_BEFORE_RATES = {"philox.cl", "poisson.cl", "poisson_table.cl", "state.cl", "rates.cl"};
+    /** Kernel files read after the generated rate functions, which reduce.cl calls. */
+    static final String[] FILES_AFTER_RATES = {"reduce.cl", "init.cl", "step.cl", "histogram.cl"};
     private static final String RESOURCE_PREFIX = "/kernels/";
+    private static final String HEADER_BEGIN = "/* ===== Generated header: written by org.balnet.sim.opencl.KernelProgram from the Java\n"
+            + "   classes named in each part. Do not edit here: change the Java class, and its kernel twin follows. ===== */\n";
+    private static final String HEADER_END = "/* ===== End of the generated header. ===== */\n";
 
     private KernelProgram() {
     }
@@ -54,26 +57,38 @@ final class KernelProgram {
     }
 
     /**
-     * The program's sources, in order: philox, poisson; the generated counter streams and table layout
-     * ({@link CounterRng#openClDefines}, {@link PoissonTable#openClDefines}); poisson_table, state;
-     * TableExp's constants, rates; the generated per-source rate functions, plan offsets and state
-     * layout; reduce, init, step, histogram.
-     *
-     * @param planDefines the {@code #define}s of the step plan's layout
+     * The constants the kernels share with Java, whatever the scenario: Philox's
+     * ({@link Philox4x32#openClDefines}), the counter layout and uniform conversion
+     * ({@link CounterRng#openClDefines}), the Poisson sampler's constants and log-factorial table
+     * ({@link PoissonSampler#openClDefines}), the layout of a Poisson table
+     * ({@link PoissonTable#openClDefines}), TableExp's constants and table, the layout of the sums
+     * ({@link PopulationSums#openClDefines}) and of the step plan ({@link OpenClEngine#planDefines}).
+     * The twin tests build their programs on it too.
      */
-    static String[] sources(Scenario scenario, StateLayout layout, String planDefines) {
+    static String constants() {
+        return "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n"
+                + Philox4x32.openClDefines() + CounterRng.openClDefines() + PoissonSampler.openClDefines()
+                + PoissonTable.openClDefines() + TableExp.openClConstants() + PopulationSums.openClDefines()
+                + OpenClEngine.planDefines();
+    }
+
+    /** The generated header: {@link #constants} and the state buffers of this layout, between marker lines. */
+    static String header(StateLayout layout) {
+        return HEADER_BEGIN + constants() + layout.openClSource() + HEADER_END;
+    }
+
+    /**
+     * The program's sources, in order: the generated header; philox, poisson, poisson_table, state,
+     * rates; the scenario's rate functions; reduce, init, step, histogram.
+     */
+    static String[] sources(Scenario scenario, StateLayout layout) {
         List<String> out = new ArrayList<>();
-        for (String f : FILES_RNG) {
+        out.add(header(layout));
+        for (String f : FILES_BEFORE_RATES) {
             out.add(file(f));
         }
-        out.add(CounterRng.openClDefines() + PoissonTable.openClDefines());
-        for (String f : FILES_BEFORE_GENERATED) {
-            out.add(file(f));
-        }
-        out.add(TableExp.openClConstants());
-        out.add(file(RATES_FILE));
-        out.add(rateSource(scenario) + planDefines + layout.openClSource());
-        for (String f : FILES_AFTER_GENERATED) {
+        out.add(rateSource(scenario));
+        for (String f : FILES_AFTER_RATES) {
             out.add(file(f));
         }
         return out.toArray(new String[0]);
@@ -84,7 +99,7 @@ final class KernelProgram {
      * ({@link SourceRates#openClSource}), called by sums_accumulate in reduce.cl.
      */
     static String rateSource(Scenario scenario) {
-        StringBuilder b = new StringBuilder("/* Generated from the scenario's rate functions (SourceRates.openClSource). */\n");
+        StringBuilder b = new StringBuilder("/* ===== Generated from the scenario's rate functions (SourceRates.openClSource). ===== */\n");
         for (Population source : Population.values()) {
             b.append(SourceRates.of(scenario, source).openClSource("rates_source_" + source.label));
         }
@@ -117,13 +132,18 @@ final class KernelProgram {
             CL.clGetProgramBuildInfo(program, device, CL.CL_PROGRAM_BUILD_LOG, 0, null, size);
             byte[] log = new byte[(int) size[0]];
             CL.clGetProgramBuildInfo(program, device, CL.CL_PROGRAM_BUILD_LOG, log.length, Pointer.to(log), null);
-            int end = log.length;
-            while (end > 0 && log[end - 1] == 0) {
-                end--;
-            }
-            return new String(log, 0, end, StandardCharsets.UTF_8).trim();
+            return text(log).trim();
         } catch (CLException e) {
             return "(no build log: " + CL.stringFor_errorCode(e.getStatus()) + ")";
         }
+    }
+
+    /** A string OpenCL returned, without the terminating NULs. */
+    static String text(byte[] bytes) {
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return new String(bytes, 0, end, StandardCharsets.UTF_8);
     }
 }

@@ -10,11 +10,13 @@ import org.balnet.model.Scenario;
 import org.balnet.rng.CounterRng;
 import org.balnet.sim.Backends;
 import org.balnet.sim.Engine;
+import org.balnet.sim.EngineBatch;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Observables;
 import org.balnet.sim.Precision;
 import org.balnet.sim.RunStatus;
 import org.balnet.sim.Simulation;
+import org.balnet.sim.SimulationBatch;
 import org.balnet.sim.StepSize;
 import org.balnet.sim.TimeLoop;
 import org.balnet.sim.TrajectoryRow;
@@ -337,55 +339,110 @@ public final class RecordedRun implements AutoCloseable {
      * the states there). A resumed run does not hand over the row of its checkpoint again.
      */
     public Result run(TimeLoop.Recorder observer, TimeLoop.StepListener afterStep, BooleanSupplier stopRequested) {
+        return runTogether(List.of(this), null, List.of(observer), afterStep, stopRequested).get(0);
+    }
+
+    /**
+     * Runs several runs of the same settings (replicas: the same n, step, end time, record interval and
+     * imbalance limit, each its own seed and directory) together: one step of their engines' batch per pass
+     * ({@link TimeLoop#run(SimulationBatch, long, List, List, BooleanSupplier)}), each run recording,
+     * checkpointing and ending as {@link #run} does alone, so each writes the files it writes alone. A run that
+     * leaves the balanced state stops there; the others go on.
+     *
+     * @param runs          the runs, run r on {@code engines.replica(r)}
+     * @param engines       their engines' batch, or null for a single run on its own engine
+     * @param observers     per run, handed each row as {@link #run(TimeLoop.Recorder, TimeLoop.StepListener,
+     *                      BooleanSupplier)} hands it
+     * @param afterStep     called after every step of every run (progress display)
+     * @param stopRequested polled after every pass: true ends every run still going as interrupted, each after
+     *                      a checkpoint of its current step
+     * @return per run how it ended
+     * @throws UncheckedIOException when a file cannot be written (a full disk): every run.json says failed
+     */
+    public static List<Result> runTogether(List<RecordedRun> runs, EngineBatch engines,
+                                           List<TimeLoop.Recorder> observers, TimeLoop.StepListener afterStep,
+                                           BooleanSupplier stopRequested) {
         long started = System.nanoTime();
-        TimeLoop.Outcome outcome;
+        RecordedRun first = runs.get(0);
+        List<TimeLoop.Outcome> outcomes;
         try {
-            TimeLoop loop = new TimeLoop(scenario.run().recordEvery(), step.stepsPerRecord(), imbalanceLimit)
-                    .keepGoing(keepGoing);
-            TimeLoop.Recorder recorder = row -> {
-                csv.row(row.values());
-                monitors.record(row);
-                observer.record(row);
-            };
-            // A resumed trajectory already holds the checkpoint's row (even at step 0, when the run was
-            // interrupted before its first step): it was cut right after it.
-            if (resumedFrom == null) {
-                loop.recordIfDue(sim, recorder);
-            }
-            TimeLoop.StepListener listener = s -> {
-                afterStep.afterStep(s);
-                if (checkpointEverySteps > 0 && s.observables().step() % checkpointEverySteps == 0) {
-                    checkpoint();
+            TimeLoop loop = new TimeLoop(first.scenario.run().recordEvery(), first.step.stepsPerRecord(),
+                    first.imbalanceLimit).keepGoing(first.keepGoing);
+            List<TimeLoop.Recorder> recorders = new ArrayList<>();
+            List<TimeLoop.StepListener> listeners = new ArrayList<>();
+            List<Simulation> sims = new ArrayList<>();
+            for (int r = 0; r < runs.size(); r++) {
+                RecordedRun run = runs.get(r);
+                TimeLoop.Recorder observer = observers.get(r);
+                if (run.step.totalSteps() != first.step.totalSteps() || run.imbalanceLimit != first.imbalanceLimit
+                        || run.keepGoing != first.keepGoing || run.step.h() != first.step.h()) {
+                    throw new IllegalArgumentException("runs advanced together need the same step, end time and "
+                            + "limits: " + run.dir + " differs from " + first.dir);
                 }
-            };
+                TimeLoop.Recorder recorder = row -> {
+                    run.csv.row(row.values());
+                    run.monitors.record(row);
+                    observer.record(row);
+                };
+                // A resumed trajectory already holds the checkpoint's row (even at step 0, when the run was
+                // interrupted before its first step): it was cut right after it.
+                if (run.resumedFrom == null) {
+                    loop.recordIfDue(run.sim, recorder);
+                }
+                recorders.add(recorder);
+                listeners.add(s -> {
+                    afterStep.afterStep(s);
+                    if (run.checkpointEverySteps > 0 && s.observables().step() % run.checkpointEverySteps == 0) {
+                        run.checkpoint();
+                    }
+                });
+                sims.add(run.sim);
+            }
             if (stopRequested.getAsBoolean()) {
                 // The stop came while the run was being set up: stop before the first step.
-                Observables o = sim.observables();
-                outcome = new TimeLoop.Outcome(RunStatus.INTERRUPTED, "interrupted at t = " + o.time(), 0, 0,
-                        o.time());
+                outcomes = new ArrayList<>();
+                for (RecordedRun run : runs) {
+                    Observables o = run.sim.observables();
+                    outcomes.add(new TimeLoop.Outcome(RunStatus.INTERRUPTED, "interrupted at t = " + o.time(), 0, 0,
+                            o.time()));
+                }
             } else {
-                outcome = loop.run(sim, step.totalSteps(), recorder, listener, stopRequested);
+                SimulationBatch batch = engines == null ? SimulationBatch.of(first.sim)
+                        : SimulationBatch.of(engines, sims);
+                outcomes = loop.run(batch, first.step.totalSteps(), recorders, listeners, stopRequested);
             }
-            if (outcome.status() == RunStatus.COMPLETED && checkpointEverySteps > 0 && !checkpointIsCurrent()) {
-                // The end state, so that a resume with a later t_end can extend a finished run.
-                checkpoint();
+            for (int r = 0; r < runs.size(); r++) {
+                RecordedRun run = runs.get(r);
+                if (outcomes.get(r).status() == RunStatus.COMPLETED && run.checkpointEverySteps > 0
+                        && !run.checkpointIsCurrent()) {
+                    // The end state, so that a resume with a later t_end can extend a finished run.
+                    run.checkpoint();
+                }
             }
         } catch (RuntimeException e) {
-            markFailed(e);
-            throw withWhatSurvives(e);
-        }
-        if (outcome.status() == RunStatus.INTERRUPTED && !checkpointIsCurrent()) {
-            try {
-                checkpoint();
-            } catch (RuntimeException e) {
-                checkpointError = e.getMessage();
+            for (RecordedRun run : runs) {
+                run.markFailed(e);
             }
+            throw first.withWhatSurvives(e);
         }
-        status = outcome.status();
-        result = new Result(outcome, sim.observables(), (System.nanoTime() - started) * 1e-9,
-                sim.explicitFallbacks(), lastCheckpointFile, checkpointError);
-        writeRunJson();
-        return result;
+        List<Result> results = new ArrayList<>();
+        for (int r = 0; r < runs.size(); r++) {
+            RecordedRun run = runs.get(r);
+            TimeLoop.Outcome outcome = outcomes.get(r);
+            if (outcome.status() == RunStatus.INTERRUPTED && !run.checkpointIsCurrent()) {
+                try {
+                    run.checkpoint();
+                } catch (RuntimeException e) {
+                    run.checkpointError = e.getMessage();
+                }
+            }
+            run.status = outcome.status();
+            run.result = new Result(outcome, run.sim.observables(), (System.nanoTime() - started) * 1e-9,
+                    run.sim.explicitFallbacks(), run.lastCheckpointFile, run.checkpointError);
+            run.writeRunJson();
+            results.add(run.result);
+        }
+        return results;
     }
 
     private boolean checkpointIsCurrent() {

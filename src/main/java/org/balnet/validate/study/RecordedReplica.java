@@ -4,6 +4,7 @@ import org.balnet.io.AtomicFiles;
 import org.balnet.io.CsvTable;
 import org.balnet.io.IoMessages;
 import org.balnet.io.Json;
+import org.balnet.io.TimeGrid;
 import org.balnet.model.BadInputException;
 import org.balnet.model.Population;
 import org.balnet.model.Scenario;
@@ -216,6 +217,7 @@ final class RecordedReplica {
      */
     static List<TrajectoryRow> rows(Path csv, double h, long stepsPerRecord) {
         List<TrajectoryRow> rows = new ArrayList<>();
+        TimeGrid steps = new TimeGrid(h);
         for (String[] cells : CsvTable.read(csv, TrajectoryRow.COLUMNS, c -> true).rows()) {
             double[] values = new double[TrajectoryRow.COLUMNS.size()];
             for (int i = 0; i < values.length; i++) {
@@ -223,7 +225,7 @@ final class RecordedReplica {
             }
             long step = Math.round(values[0] / h);
             if (ReplicaRecorder.onGrid(step, stepsPerRecord)) {
-                rows.add(TrajectoryRow.fromValues(step, step * h, values));
+                rows.add(TrajectoryRow.fromValues(step, steps.stepTime(step), values));
             }
         }
         return rows;

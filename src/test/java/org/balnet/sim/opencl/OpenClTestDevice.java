@@ -124,6 +124,14 @@ public final class OpenClTestDevice implements AutoCloseable {
     }
 
     /**
+     * The constants the engine's kernels share with Java ({@link KernelProgram#constants}): the start
+     * of every twin test's program, as of the engine's.
+     */
+    public static String kernelConstants() {
+        return KernelProgram.constants();
+    }
+
+    /**
      * Builds the concatenation of the sources, in order.
      *
      * @throws AssertionError naming the device, the options and carrying the full build log, if
