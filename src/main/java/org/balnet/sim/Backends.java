@@ -10,6 +10,7 @@ import org.balnet.sim.exact.ExactEngine;
 import org.balnet.sim.opencl.DeviceInfo;
 import org.balnet.sim.opencl.DeviceRequest;
 import org.balnet.sim.opencl.HostProfile;
+import org.balnet.sim.opencl.MultiDeviceEngine;
 import org.balnet.sim.opencl.OpenClDevices;
 import org.balnet.sim.opencl.OpenClEngine;
 import org.balnet.sim.opencl.OpenClFailure;
@@ -127,9 +128,8 @@ public final class Backends {
             case "opencl": {
                 List<DeviceInfo> devices = OpenClDevices.list();
                 warnIfUnprotected(devices, log);
-                DeviceInfo device = OpenClDevices.select(devices, request.profile(), request.selector(),
-                        request.selectorSource());
-                return new OpenClEngine(scenario, precision, seed, sampler, device, request.profile());
+                return openCl(scenario, precision, seed, sampler, OpenClDevices.selectAll(devices, request.profile(),
+                        request.selector(), request.selectorSource()), request.profile());
             }
             case "auto":
                 return auto(scenario, precision, seed, sampler, threads, request, log);
@@ -198,13 +198,14 @@ public final class Backends {
             if (listing.devices().isEmpty() && !listing.skippedPlatforms().isEmpty()) {
                 throw new OpenClFailure("no other OpenCL platform");
             }
-            DeviceInfo device = OpenClDevices.select(listing.devices(), request.profile(), request.selector(),
-                    request.selectorSource());
+            List<DeviceInfo> chosen = OpenClDevices.selectAll(listing.devices(), request.profile(),
+                    request.selector(), request.selectorSource());
+            DeviceInfo device = chosen.get(0);
             if (device.type() == HostProfile.DeviceType.CPU && !explicit && !SignalChaining.active()) {
                 why = device.label() + " is a CPU device, whose in-process compiler can replace the JVM's signal "
                         + "handlers and crash it; to allow it, " + SignalChaining.advice();
             } else {
-                OpenClEngine e = new OpenClEngine(scenario, precision, seed, sampler, device, request.profile());
+                Engine e = openCl(scenario, precision, seed, sampler, chosen, request.profile());
                 log.println("backend: auto chose opencl on " + e.device());
                 log.flush();
                 return e;
@@ -224,6 +225,13 @@ public final class Backends {
         log.println("backend: auto chose cpu (" + threads + " threads); warning: OpenCL not used: " + why);
         log.flush();
         return new CpuEngine(scenario, precision, seed, threads, sampler);
+    }
+
+    /** One device's engine, or for several one network split over them ({@link MultiDeviceEngine}). */
+    private static Engine openCl(Scenario scenario, Precision precision, long seed, Sampler sampler,
+                                 List<DeviceInfo> devices, HostProfile profile) {
+        return devices.size() == 1 ? new OpenClEngine(scenario, precision, seed, sampler, devices.get(0), profile)
+                : new MultiDeviceEngine(scenario, precision, seed, sampler, devices, profile);
     }
 
     private static void warnIfUnprotected(List<DeviceInfo> listed, PrintWriter log) {

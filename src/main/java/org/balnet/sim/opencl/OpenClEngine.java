@@ -93,10 +93,25 @@ public final class OpenClEngine implements Engine {
      * @param histogramWindow  most bins counted per histogram pass; 0 for what local memory holds
      * @param tablesInGlobal   read the Poisson tables from global memory even where they fit local
      *                         memory (tests run both paths)
+     * @param tile             neurons per work-group; 0 to plan it from n. A slice of a
+     *                         {@link MultiDeviceEngine} takes the whole network's, so that its groups are
+     *                         the whole network's groups
+     * @param workGroupSize    work-items per group; 0 for the profile's or device's choice. A slice takes
+     *                         the size common to all devices of its network
      */
     record Options(long maxAllocation, boolean recordCounts, long neuronBase, int histogramWindow,
-                   boolean tablesInGlobal) {
+                   boolean tablesInGlobal, long tile, int workGroupSize) {
         static final Options DEFAULT = new Options(0, false, 0, 0, false);
+
+        Options(long maxAllocation, boolean recordCounts, long neuronBase, int histogramWindow,
+                boolean tablesInGlobal) {
+            this(maxAllocation, recordCounts, neuronBase, histogramWindow, tablesInGlobal, 0, 0);
+        }
+
+        /** The options of the slice of neurons [first, ...) of a network with the given tile and work-group size. */
+        static Options slice(long first, long tile, int workGroupSize) {
+            return new Options(0, false, first, 0, false, tile, workGroupSize);
+        }
     }
 
     private final Scenario scenario;
@@ -192,7 +207,8 @@ public final class OpenClEngine implements Engine {
         checkMemory();
         long maxAllocation = options.maxAllocation() > 0 ? Math.min(options.maxAllocation(), device.maxAllocation())
                 : device.maxAllocation();
-        this.layout = StateLayout.plan(n, precision, profile.groupsPerPopulation(), maxAllocation);
+        this.layout = options.tile() > 0 ? StateLayout.withTile(n, precision, options.tile(), maxAllocation)
+                : StateLayout.plan(n, precision, profile.groupsPerPopulation(), maxAllocation);
         long parameterBytes = 2L * layout.segments() * Sizeof.cl_mem + 16L * Sizeof.cl_ulong;
         if (parameterBytes > device.maxParameterSize()) {
             throw InputError.TOO_LARGE.exception("--n", String.format(Locale.ROOT,
@@ -210,9 +226,7 @@ public final class OpenClEngine implements Engine {
         this.partialView = partialHost.asDoubleBuffer();
         this.partialPointer = Pointer.to(partialHost);
         this.partialValues = new double[partialCount];
-        int wg = profile.workGroupSize() > 0 ? profile.workGroupSize()
-                : (int) Math.min(HostProfile.DEFAULT_WORK_GROUP_SIZE, Long.highestOneBit(device.maxWorkGroupSize()));
-        wg = (int) Math.min(wg, Long.highestOneBit(Math.max(1, device.maxWorkGroupSize())));
+        int wg = options.workGroupSize() > 0 ? options.workGroupSize() : requestedWorkGroupSize(profile, device);
         try {
             CL.setExceptionsEnabled(true);
             cl_context_properties properties = new cl_context_properties();
@@ -240,13 +254,33 @@ public final class OpenClEngine implements Engine {
     }
 
     /**
+     * The work-group size an engine asks for before its kernels are built: the profile's, else the
+     * device's limit capped at {@link HostProfile#DEFAULT_WORK_GROUP_SIZE}; never above the device's limit.
+     */
+    static int requestedWorkGroupSize(HostProfile profile, DeviceInfo device) {
+        int wg = profile.workGroupSize() > 0 ? profile.workGroupSize()
+                : (int) Math.min(HostProfile.DEFAULT_WORK_GROUP_SIZE, Long.highestOneBit(device.maxWorkGroupSize()));
+        return (int) Math.min(wg, Long.highestOneBit(Math.max(1, device.maxWorkGroupSize())));
+    }
+
+    /**
      * Device bytes for n neurons per population: the states, the partial sums (at most the profile's
      * groups per population), the recorded counts of tests.
      */
     private long bytesNeeded(Precision p) {
-        long groups = Math.min(StateLayout.ceilDiv(n, CpuEngine.CHUNK), profile.groupsPerPopulation());
+        long groups = options.tile() > 0 ? StateLayout.ceilDiv(n, options.tile())
+                : Math.min(StateLayout.ceilDiv(n, CpuEngine.CHUNK), profile.groupsPerPopulation());
+        return bytesNeeded(n, groups, p, options.recordCounts());
+    }
+
+    /**
+     * Device bytes for n neurons per population in {@code groups} work-groups per population: the
+     * states, the partial sums, and the recorded counts of tests. The formula {@link DeviceSplit} checks
+     * every device against before any allocates.
+     */
+    static long bytesNeeded(long n, long groups, Precision p, boolean recordCounts) {
         return 2 * n * p.bytes + 2 * groups * PopulationSums.WIDTH * Double.BYTES
-                + (options.recordCounts() ? 4 * n * Long.BYTES : 0);
+                + (recordCounts ? 4 * n * Long.BYTES : 0);
     }
 
     /**
@@ -442,6 +476,15 @@ public final class OpenClEngine implements Engine {
 
     @Override
     public PopulationSums[] initialize(double[] mean, double[] variance) {
+        launchInitialize(mean, variance);
+        return readSums();
+    }
+
+    /**
+     * Starts drawing the initial state and returns without waiting; {@link #readPartials} waits. So a
+     * {@link MultiDeviceEngine} has all its devices drawing at once.
+     */
+    void launchInitialize(double[] mean, double[] variance) {
         checkOpen();
         try {
             initArgs.set(Parameter.MEAN_E, mean[0]);
@@ -449,7 +492,7 @@ public final class OpenClEngine implements Engine {
             initArgs.set(Parameter.SD_E, Math.sqrt(variance[0]));
             initArgs.set(Parameter.SD_I, Math.sqrt(variance[1]));
             CL.clEnqueueNDRangeKernel(queue, initKernel, 1, null, globalSize, localSize, 0, null, null);
-            return readSums();
+            CL.clFlush(queue);
         } catch (CLException e) {
             throw failure("drawing the initial state", e);
         }
@@ -457,13 +500,25 @@ public final class OpenClEngine implements Engine {
 
     @Override
     public PopulationSums[] step(StepPlan plan) {
-        checkOpen();
+        checkStep(plan);
+        // Prepared on the host, as CpuEngine does: the device samples the host's laws, and a lambda
+        // outside the sampler's range is refused here.
+        launchStep(plan, PoissonStep.prepare(sampler, plan.lambda));
+        return readSums();
+    }
+
+    static void checkStep(StepPlan plan) {
         if (plan.step < 0 || plan.step > CounterRng.MAX_STEP) {
             throw new IllegalArgumentException("step = " + plan.step + ": must be in 0.." + CounterRng.MAX_STEP);
         }
-        // Prepared on the host, as CpuEngine does: the device samples the host's laws, and a lambda
-        // outside the sampler's range is refused here.
-        PoissonStep laws = PoissonStep.prepare(sampler, plan.lambda);
+    }
+
+    /**
+     * Writes the plan and the laws the host prepared for it, starts the step and returns without waiting
+     * for it; {@link #readPartials} waits.
+     */
+    void launchStep(StepPlan plan, PoissonStep laws) {
+        checkOpen();
         try {
             int tableBytes = sampler == Sampler.TABLE ? writeTables(laws) : 0;
             for (int alpha = 0; alpha < 2; alpha++) {
@@ -499,7 +554,7 @@ public final class OpenClEngine implements Engine {
             stepValue[0] = plan.step;
             stepArgs.value(Parameter.TIME_STEP, stepPointer);
             CL.clEnqueueNDRangeKernel(queue, stepKernel, 1, null, globalSize, localSize, 0, null, null);
-            return readSums();
+            CL.clFlush(queue);
         } catch (CLException e) {
             throw failure("step " + plan.step, e);
         }
@@ -548,18 +603,38 @@ public final class OpenClEngine implements Engine {
 
     /** Reads the groups' partial sums (blocking) and adds them in group order, e then i. */
     private PopulationSums[] readSums() {
-        CL.clEnqueueReadBuffer(queue, partials, CL.CL_TRUE, 0, layout.partialBytes(), partialPointer,
-                0, null, null);
-        partialView.clear();
-        partialView.get(partialValues);
+        readPartials();
         PopulationSums[] out = {new PopulationSums(), new PopulationSums()};
-        long groups = layout.groupsPerPopulation();
         for (int p = 0; p < 2; p++) {
-            for (long g = 0; g < groups; g++) {
-                out[p].addFlat(partialValues, (int) ((p * groups + g) * PopulationSums.WIDTH), layout.groupNeurons(g));
-            }
+            addPartials(out[p], p);
         }
         return out;
+    }
+
+    /** Waits for the launched kernel and reads its groups' partial sums into the host's copy. */
+    void readPartials() {
+        checkOpen();
+        try {
+            CL.clEnqueueReadBuffer(queue, partials, CL.CL_TRUE, 0, layout.partialBytes(), partialPointer,
+                    0, null, null);
+        } catch (CLException e) {
+            throw failure("reading the partial sums", e);
+        }
+        partialView.clear();
+        partialView.get(partialValues);
+    }
+
+    /**
+     * Adds the last read partial sums of one population's groups to {@code into}, in group order: one
+     * addition per group, in double, so the total depends only on the groups and their order (a
+     * {@link MultiDeviceEngine} continues the same sequence over its slices).
+     */
+    void addPartials(PopulationSums into, int population) {
+        long groups = layout.groupsPerPopulation();
+        for (long g = 0; g < groups; g++) {
+            into.addFlat(partialValues, (int) ((population * groups + g) * PopulationSums.WIDTH),
+                    layout.groupNeurons(g));
+        }
     }
 
     /**

@@ -55,7 +55,21 @@ public record StateLayout(long n, Precision precision, long tile, long groupsPer
         }
         // A tile must fit in one buffer.
         chunksPerGroup = Math.min(chunksPerGroup, fitChunks);
-        long tile = chunksPerGroup * CpuEngine.CHUNK;
+        return withTile(n, precision, chunksPerGroup * CpuEngine.CHUNK, maxAllocation);
+    }
+
+    /**
+     * The layout of n neurons per population in work-groups of a given tile: a slice of a network
+     * split over several devices takes the whole network's tile ({@link DeviceSplit}).
+     *
+     * @param tile a multiple of {@link CpuEngine#CHUNK} whose states fit one buffer of {@code maxAllocation}
+     * @throws org.balnet.model.BadInputException as {@link #plan}
+     */
+    public static StateLayout withTile(long n, Precision precision, long tile, long maxAllocation) {
+        if (tile < CpuEngine.CHUNK || tile % CpuEngine.CHUNK != 0 || tile * precision.bytes > maxAllocation) {
+            throw new IllegalArgumentException("tile " + tile + ": must be a multiple of " + CpuEngine.CHUNK
+                    + " whose states fit a buffer of " + maxAllocation + " bytes");
+        }
         long groups = ceilDiv(n, tile);
         long tilesPerSegment = maxAllocation / (tile * precision.bytes);
         long segmentLength = Math.min(tilesPerSegment, groups) * tile;
