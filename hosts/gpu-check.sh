@@ -2,7 +2,8 @@
 # First run of balnet on a GPU host (docs/opencl.md, "The GPU bundle"): probes the OpenCL setup and repairs what is
 # missing, printing every step; then `balnet devices`, the CPU-versus-OpenCL equivalence check, and
 # `bench` at n = 1e6, 1e7, 1e8, 1e9 per population in fp64 and fp32 (a run that does not fit the
-# device is refused by balnet with the numbers, and the script goes on). Everything goes to one log:
+# device is refused by balnet with the numbers, and the script goes on); with several GPUs, a network
+# split over all of them (byte-identical to one GPU, and bench at n = 1e9, 1e10). Everything goes to one log:
 # $OUT/gpu-check.log when OUT is set, else ./gpu-check.log.
 #
 # Usage: gpu-check.sh [BUNDLE_DIR]
@@ -129,6 +130,28 @@ done
 say "bench: the ptrs sampler at n = 1e8, fp64, against the table sampler (the default) above"
 run "$java" -Xmx8g -jar "$jar" bench --scenario mv-6.1 --backend opencl --host "$host" --n 100000000 \
     --precision fp64 --sampler ptrs --steps 20 --repeats 3 --warmup 2
+
+gpus=$("$java" -jar "$jar" devices 2>/dev/null | grep -c "type gpu")
+if [ "$gpus" -ge 2 ]; then
+  say "several GPUs ($gpus): one network split over all of them (docs/opencl.md, \"Several devices, one network\")"
+  run "$java" -jar "$jar" devices --host "$host" --device all --n 10000000000 --precision fp32
+  # The split must write the one-GPU bytes: a short run on GPU 0 and on all, the same host profile.
+  split_dir=$(mktemp -d)
+  for d in 0 all; do
+    run "$java" -Xmx8g -jar "$jar" simulate --scenario mv-6.1 --n 10000000 --t-end 0.1 --seed 7 \
+        --backend opencl --host "$host" --device "$d" --out "$split_dir/$d"
+  done
+  if cmp "$split_dir/0/trajectory.csv" "$split_dir/all/trajectory.csv"; then
+    echo "split: trajectory.csv on --device all is byte-identical to --device 0"
+  else
+    echo "split: FAILED, trajectory.csv differs between --device 0 and --device all"
+  fi
+  rm -rf "$split_dir"
+  for n in 1000000000 10000000000; do
+    run "$java" -Xmx8g -jar "$jar" bench --scenario mv-6.1 --backend opencl --host "$host" --device all \
+        --n "$n" --precision fp32 --steps 5 --repeats 3 --warmup 1
+  done
+fi
 
 say "bench: the Java engine on this host's CPUs, for scale"
 run "$java" -Xmx8g --add-modules jdk.incubator.vector -jar "$jar" bench --scenario mv-6.1 --backend cpu --n 10000000 --steps 5 --repeats 3 --warmup 1

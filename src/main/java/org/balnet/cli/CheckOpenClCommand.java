@@ -33,6 +33,7 @@ import java.util.concurrent.Callable;
                 + "agree to 1e-12 relative (fp64; 1e-7 in fp32; the bound is for n = 1e5 and 100 steps: rounding "
                 + "differences grow with n and time in the transient, so a larger --n may exceed it with nothing "
                 + "wrong). Prints the largest differences.",
+                "With a list of devices or all (--device 0,1), each device is checked in turn.",
                 "Exit codes: 0 passed, 1 failed or no OpenCL device, 2 bad input."})
 public final class CheckOpenClCommand implements Callable<Integer> {
     @Option(names = "--scenario", paramLabel = "FILE", defaultValue = "mv-6.1",
@@ -97,15 +98,19 @@ public final class CheckOpenClCommand implements Callable<Integer> {
         try {
             List<DeviceInfo> devices = OpenClDevices.list();
             SignalChaining.warning(devices).ifPresent(w -> spec.commandLine().getErr().println(w));
-            DeviceInfo d = OpenClDevices.select(devices, profile, request.selector(), request.selectorSource());
-            for (Precision p : ps) {
-                out.printf("check-opencl: %s, seed %d, h = %s, %s, sampler %s%n", s.name(), seed, h, p.key, sm.key);
-                out.flush();
-                OpenClEquivalence.Report r = OpenClEquivalence.run(s, init.mean(), h, p, seed, sm, d, profile,
-                        lockstepSteps, steps, k);
-                out.println(r.describe());
-                out.flush();
-                passed &= r.passed();
+            // A list or all checks each device in turn: each must reproduce the Java engine by itself.
+            for (DeviceInfo d : OpenClDevices.selectAll(devices, profile, request.selector(),
+                    request.selectorSource())) {
+                for (Precision p : ps) {
+                    out.printf("check-opencl: %s, seed %d, h = %s, %s, sampler %s%n", s.name(), seed, h, p.key,
+                            sm.key);
+                    out.flush();
+                    OpenClEquivalence.Report r = OpenClEquivalence.run(s, init.mean(), h, p, seed, sm, d, profile,
+                            lockstepSteps, steps, k);
+                    out.println(r.describe());
+                    out.flush();
+                    passed &= r.passed();
+                }
             }
         } catch (OpenClFailure e) {
             throw new CommandFailure(e.getMessage(), Main.EXIT_FAILURE, e);

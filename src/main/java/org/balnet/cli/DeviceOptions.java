@@ -12,12 +12,13 @@ import picocli.CommandLine.Option;
 public final class DeviceOptions {
     @Option(names = "--device", paramLabel = "D",
             description = "OpenCL device: an index or a substring of the device or platform name, as `balnet devices` "
-                    + "lists them (default: $" + OpenClDevices.DEVICE_VARIABLE
-                    + ", else the host profile's choice).")
+                    + "lists them; or several, one network split over them: a list (0,1) or all (every device the "
+                    + "host profile accepts). Default: $" + OpenClDevices.DEVICE_VARIABLE
+                    + ", else the host profile's choice.")
     String device;
 
     @Option(names = "--host", paramLabel = "NAME|FILE", defaultValue = HostProfile.DEFAULT,
-            description = "Host profile: auto, pocl-cpu, nvidia-h200 or a TOML file (hosts/*.toml): device choice, "
+            description = "Host profile: auto, pocl-cpu, nvidia-h200, nvidia-h200x8 or a TOML file (hosts/*.toml): device choice, "
                     + "precision, work-group size, memory share (default: ${DEFAULT-VALUE}).")
     String host;
 

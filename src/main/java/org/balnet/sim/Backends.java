@@ -10,6 +10,7 @@ import org.balnet.sim.exact.ExactEngine;
 import org.balnet.sim.opencl.DeviceInfo;
 import org.balnet.sim.opencl.DeviceRequest;
 import org.balnet.sim.opencl.HostProfile;
+import org.balnet.sim.opencl.MultiDeviceEngine;
 import org.balnet.sim.opencl.OpenClDevices;
 import org.balnet.sim.opencl.OpenClEngine;
 import org.balnet.sim.opencl.OpenClFailure;
@@ -125,8 +126,7 @@ public final class Backends {
                 }
                 return new ExactEngine(scenario, seed, h);
             case "opencl":
-                return new OpenClEngine(scenario, precision, seed, sampler, openClDevice(request, log),
-                        request.profile());
+                return openCl(scenario, precision, seed, sampler, openClDevices(request, log), request.profile());
             case "auto":
                 return auto(scenario, precision, seed, sampler, threads, request, log);
             default:
@@ -134,19 +134,20 @@ public final class Backends {
         }
     }
 
-    /** The device {@code --backend opencl} runs on: the request's, or the host profile's choice. */
-    private static DeviceInfo openClDevice(DeviceRequest request, PrintWriter log) {
+    /** The devices {@code --backend opencl} runs on: the request's, or the host profile's choice. */
+    private static List<DeviceInfo> openClDevices(DeviceRequest request, PrintWriter log) {
         List<DeviceInfo> devices = OpenClDevices.list();
         warnIfUnprotected(devices, log);
-        return OpenClDevices.select(devices, request.profile(), request.selector(), request.selectorSource());
+        return OpenClDevices.selectAll(devices, request.profile(), request.selector(), request.selectorSource());
     }
 
     /**
      * The engines of R replicas of one network, replica r keyed by {@code seeds[r]}, as one
      * {@link EngineBatch}: the Java engine steps them in one pass of its pool ({@link CpuEngine#batch}),
      * OpenCL in one launch per step on the device {@code auto} or {@code --device} chose
-     * ({@link OpenClEngine#batch}); the per-synapse and exact backends, which have no batched step, take one
-     * engine per replica stepped in turn.
+     * ({@link OpenClEngine#batch}); a network split over several devices ({@link MultiDeviceEngine}) and the
+     * per-synapse and exact backends, which have no batched step, take one engine per replica stepped in
+     * turn.
      * Each replica's results are those of {@link #create} with its seed alone.
      *
      * @throws org.balnet.model.BadInputException (TOO_LARGE) when the memory cannot hold all the replicas
@@ -162,8 +163,10 @@ public final class Backends {
             return CpuEngine.batch(scenario, precision, seeds, threads, sampler);
         }
         if ("opencl".equals(name)) {
-            return OpenClEngine.batch(scenario, precision, seeds, sampler, openClDevice(request, log),
-                    request.profile());
+            List<DeviceInfo> devices = openClDevices(request, log);
+            if (devices.size() == 1) {
+                return OpenClEngine.batch(scenario, precision, seeds, sampler, devices.get(0), request.profile());
+            }
         }
         Engine first = create(name, scenario, precision, seeds[0], sampler, threads, h, request, log);
         if (first instanceof CpuEngine && !(first instanceof PerSynapseEngine)) {
@@ -215,13 +218,14 @@ public final class Backends {
             if (listing.devices().isEmpty() && !listing.skippedPlatforms().isEmpty()) {
                 throw new OpenClFailure("no other OpenCL platform");
             }
-            DeviceInfo device = OpenClDevices.select(listing.devices(), request.profile(), request.selector(),
-                    request.selectorSource());
+            List<DeviceInfo> chosen = OpenClDevices.selectAll(listing.devices(), request.profile(),
+                    request.selector(), request.selectorSource());
+            DeviceInfo device = chosen.get(0);
             if (device.type() == HostProfile.DeviceType.CPU && !explicit && !SignalChaining.active()) {
                 why = device.label() + " is a CPU device, whose in-process compiler can replace the JVM's signal "
                         + "handlers and crash it; to allow it, " + SignalChaining.advice();
             } else {
-                OpenClEngine e = new OpenClEngine(scenario, precision, seed, sampler, device, request.profile());
+                Engine e = openCl(scenario, precision, seed, sampler, chosen, request.profile());
                 log.println("backend: auto chose opencl on " + e.device());
                 log.flush();
                 return e;
@@ -241,6 +245,13 @@ public final class Backends {
         log.println("backend: auto chose cpu (" + threads + " threads); warning: OpenCL not used: " + why);
         log.flush();
         return new CpuEngine(scenario, precision, seed, threads, sampler);
+    }
+
+    /** One device's engine, or for several one network split over them ({@link MultiDeviceEngine}). */
+    private static Engine openCl(Scenario scenario, Precision precision, long seed, Sampler sampler,
+                                 List<DeviceInfo> devices, HostProfile profile) {
+        return devices.size() == 1 ? new OpenClEngine(scenario, precision, seed, sampler, devices.get(0), profile)
+                : new MultiDeviceEngine(scenario, precision, seed, sampler, devices, profile);
     }
 
     private static void warnIfUnprotected(List<DeviceInfo> listed, PrintWriter log) {

@@ -7,36 +7,25 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
+import org.balnet.cli.ChildJvm.Exit;
+
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Bad input and a run-time failure through a real {@code java -jar} process: the exit code comes from
- * {@code Main.main}'s {@code System.exit}, the message from what the process prints, nothing from
- * picocli's in-process {@code execute} (which the other CLI tests use). The tests run before
- * {@code mvn package}, so the jar is a launcher made here: a manifest whose Main-Class is
- * {@link Main} and whose Class-Path is the compiled classes and the runtime libraries (not the test
- * classes), as relative URLs.
+ * Bad input and a run-time failure through a real {@code java -jar} process ({@link ChildJvm}): the
+ * exit code comes from {@code Main.main}'s {@code System.exit}, the message from what the process
+ * prints, nothing from picocli's in-process {@code execute} (which the other CLI tests use).
  */
 @Tag("slow")
 class JavaJarTest {
     private static final long TIMEOUT_SECONDS = 120;
-    private static Path jar;
+    private static ChildJvm balnet;
 
     @TempDir
     static Path launcherDirectory;
@@ -46,52 +35,11 @@ class JavaJarTest {
 
     @BeforeAll
     static void makeLauncherJar() throws IOException {
-        jar = launcherDirectory.resolve("balnet-launcher.jar");
-        List<String> classPath = new ArrayList<>();
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            Path p = Path.of(entry).toAbsolutePath();
-            if (p.getFileName().toString().equals("test-classes") || !Files.exists(p)) {
-                continue;
-            }
-            String relative = launcherDirectory.toAbsolutePath().relativize(p).toString()
-                    .replace(File.separatorChar, '/');
-            classPath.add(relative + (Files.isDirectory(p) ? "/" : ""));
-        }
-        Manifest manifest = new Manifest();
-        Attributes main = manifest.getMainAttributes();
-        main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        main.put(Attributes.Name.MAIN_CLASS, Main.class.getName());
-        main.put(Attributes.Name.CLASS_PATH, String.join(" ", classPath));
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
-            j.flush();
-        }
-    }
-
-    record Exit(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
+        balnet = new ChildJvm(launcherDirectory, TIMEOUT_SECONDS);
     }
 
     private Exit javaJar(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().putAll(environment);
-        Path out = tmp.resolve("stdout.txt");
-        Path err = tmp.resolve("stderr.txt");
-        pb.redirectOutput(out.toFile());
-        pb.redirectError(err.toFile());
-        Process p = pb.start();
-        try {
-            assertTrue(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "java -jar " + String.join(" ", args) + " hangs");
-        } finally {
-            p.destroyForcibly();
-        }
-        return new Exit(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        return balnet.run(environment, args);
     }
 
     private Exit javaJar(String... args) throws IOException, InterruptedException {
@@ -99,7 +47,7 @@ class JavaJarTest {
     }
 
     private static void assertNoStackTrace(Exit e) {
-        assertFalse(e.err().contains("\tat ") || e.err().contains("Exception"), "stack trace:\n" + e);
+        e.assertNoStackTrace();
     }
 
     @Test

@@ -43,12 +43,16 @@ import java.util.stream.Collectors;
  *                             {@link CpuEngine#CHUNK} neurons, so fewer groups are used for small n
  * @param memoryFraction       share of the device's global memory the run may allocate, in (0, 1]
  * @param slurm                what each task of a study asks Slurm for ({@code validate --plan slurm})
+ * @param devices              which devices a run takes when neither {@code --device} nor
+ *                             {@value OpenClDevices#DEVICE_VARIABLE} says: "" for one (the first that
+ *                             matches), {@value OpenClDevices#ALL} for every matching device, or a list
+ *                             such as {@code "0,1"}; several split one network ({@link MultiDeviceEngine})
  */
 public record HostProfile(String name, String description, String source, String platform, String device,
                           DeviceType type, Precision precision, int workGroupSize, int groupsPerPopulation,
-                          double memoryFraction, Slurm slurm) {
+                          double memoryFraction, Slurm slurm, String devices) {
     /** Built-in profiles, loadable by name from the jar. */
-    public static final List<String> BUILT_IN = List.of("auto", "pocl-cpu", "nvidia-h200");
+    public static final List<String> BUILT_IN = List.of("auto", "pocl-cpu", "nvidia-h200", "nvidia-h200x8");
     /** The profile used when {@code --host} is not given. */
     public static final String DEFAULT = "auto";
     /** Work-group size when the profile says 0: a common good size on GPUs, within every device's limit we know. */
@@ -58,7 +62,7 @@ public record HostProfile(String name, String description, String source, String
 
     private static final String RESOURCE_PREFIX = "/hosts/";
     private static final Set<String> TOP_KEYS = ordered("name", "description", "device", "run", "slurm");
-    private static final Set<String> DEVICE_KEYS = ordered("platform", "name", "type");
+    private static final Set<String> DEVICE_KEYS = ordered("platform", "name", "type", "use");
     private static final Set<String> RUN_KEYS = ordered("precision", "work_group_size", "groups_per_population",
             "memory_fraction");
     private static final Set<String> SLURM_KEYS = ordered("gres", "partition", "time", "cpus_per_task", "mem");
@@ -193,6 +197,7 @@ public record HostProfile(String name, String description, String source, String
         String platform = "";
         String device = "";
         DeviceType type = DeviceType.ANY;
+        String use = "";
         TomlTable d = optionalTable(toml, "device");
         if (d != null) {
             ScenarioLoader.checkKeys(d, "host.device.", DEVICE_KEYS);
@@ -201,6 +206,7 @@ public record HostProfile(String name, String description, String source, String
             if (d.contains("type")) {
                 type = DeviceType.fromKey(string(d, "host.device.", "type"), "host.device.type");
             }
+            use = d.contains("use") ? string(d, "host.device.", "use").trim() : "";
         }
 
         Precision precision = Precision.FP64;
@@ -242,7 +248,7 @@ public record HostProfile(String name, String description, String source, String
             }
         }
         return new HostProfile(name, description, source, platform, device, type, precision, workGroupSize, groups,
-                fraction, slurm(optionalTable(toml, "slurm")));
+                fraction, slurm(optionalTable(toml, "slurm")), use);
     }
 
     /** The [slurm] section, each value checked: it goes into a shell script, so nothing but its syntax passes. */

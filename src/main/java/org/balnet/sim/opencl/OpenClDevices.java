@@ -199,6 +199,66 @@ public final class OpenClDevices {
                                 + "names it)" : "")));
     }
 
+    /** The selector that takes every device the host profile accepts ({@link #selectAll}). */
+    public static final String ALL = "all";
+
+    /** Whether a selector names several devices: {@value #ALL} or a comma-separated list. */
+    public static boolean isList(String selector) {
+        return selector != null && (selector.contains(",") || selector.trim().equalsIgnoreCase(ALL));
+    }
+
+    /**
+     * Chooses the devices of a run, which may be several ({@link MultiDeviceEngine}): for a single
+     * selector (or none) the one device of {@link #select}; for {@value #ALL} every available device
+     * with fp64 that the host profile accepts, simulators left out; for a list ({@code 0,1} or name
+     * substrings), those devices, in the list's order.
+     *
+     * @throws OpenClFailure                       as {@link #select}, or when {@value #ALL} finds no device
+     * @throws org.balnet.model.BadInputException for an index out of range, a name that matches no
+     *                                            device, a device named twice, {@value #ALL} inside a list,
+     *                                            an empty item, or a device without fp64, naming the value and
+     *                                            the devices
+     */
+    public static List<DeviceInfo> selectAll(List<DeviceInfo> devices, HostProfile profile, String selector,
+                                             String selectorSource) {
+        if (!isList(selector)) {
+            return List.of(select(devices, profile, selector, selectorSource));
+        }
+        if (devices.isEmpty()) {
+            select(devices, profile, null, selectorSource);
+        }
+        String trimmed = selector.trim();
+        if (trimmed.equalsIgnoreCase(ALL)) {
+            List<DeviceInfo> all = devices.stream()
+                    .filter(d -> d.available() && d.fp64() && !d.simulator() && profile.matches(d))
+                    .collect(Collectors.toList());
+            if (all.isEmpty()) {
+                throw new OpenClFailure(String.format(Locale.ROOT, "%s = all: no available OpenCL device with fp64 "
+                                + "matches host profile %s (%s); devices: %s", selectorSource, profile.name(),
+                        profile.conditions(), describeAll(devices)));
+            }
+            return List.copyOf(all);
+        }
+        List<DeviceInfo> chosen = new ArrayList<>();
+        for (String item : trimmed.split(",", -1)) {
+            String what = item.trim();
+            if (what.isEmpty() || what.equalsIgnoreCase(ALL)) {
+                throw InputError.CONFLICT.exception(selectorSource, String.format(Locale.ROOT,
+                        "%s = %s: %s; give device indices or names separated by commas (e.g. 0,1), or all alone; "
+                                + "devices: %s", selectorSource, selector, what.isEmpty() ? "an empty item"
+                                : "all inside a list", describeAll(devices)));
+            }
+            DeviceInfo d = select(devices, profile, what, selectorSource);
+            if (chosen.contains(d)) {
+                throw InputError.CONFLICT.exception(selectorSource, String.format(Locale.ROOT,
+                        "%s = %s names %s twice; each device holds one slice of the network, so name each once; "
+                                + "devices: %s", selectorSource, selector, d.label(), describeAll(devices)));
+            }
+            chosen.add(d);
+        }
+        return List.copyOf(chosen);
+    }
+
     private static DeviceInfo bySelector(List<DeviceInfo> devices, String selector, String source) {
         if (selector.chars().allMatch(Character::isDigit)) {
             long i;

@@ -116,10 +116,25 @@ public final class OpenClEngine implements Engine, EngineBatch {
      * @param histogramWindow  most bins counted per histogram pass; 0 for what local memory holds
      * @param tablesInGlobal   read the Poisson tables from global memory even where they fit local
      *                         memory (tests run both paths)
+     * @param tile             neurons per work-group; 0 to plan it from n. A slice of a
+     *                         {@link MultiDeviceEngine} takes the whole network's, so that its groups are
+     *                         the whole network's groups
+     * @param workGroupSize    work-items per group; 0 for the profile's or device's choice. A slice takes
+     *                         the size common to all devices of its network
      */
     record Options(long maxAllocation, boolean recordCounts, long neuronBase, int histogramWindow,
-                   boolean tablesInGlobal) {
+                   boolean tablesInGlobal, long tile, int workGroupSize) {
         static final Options DEFAULT = new Options(0, false, 0, 0, false);
+
+        Options(long maxAllocation, boolean recordCounts, long neuronBase, int histogramWindow,
+                boolean tablesInGlobal) {
+            this(maxAllocation, recordCounts, neuronBase, histogramWindow, tablesInGlobal, 0, 0);
+        }
+
+        /** The options of the slice of neurons [first, ...) of a network with the given tile and work-group size. */
+        static Options slice(long first, long tile, int workGroupSize) {
+            return new Options(0, false, first, 0, false, tile, workGroupSize);
+        }
     }
 
     private final Scenario scenario;
@@ -244,7 +259,8 @@ public final class OpenClEngine implements Engine, EngineBatch {
         checkMemory();
         long maxAllocation = options.maxAllocation() > 0 ? Math.min(options.maxAllocation(), device.maxAllocation())
                 : device.maxAllocation();
-        this.layout = StateLayout.plan(n, precision, profile.groupsPerPopulation(), maxAllocation);
+        this.layout = options.tile() > 0 ? StateLayout.withTile(n, precision, options.tile(), maxAllocation)
+                : StateLayout.plan(n, precision, profile.groupsPerPopulation(), maxAllocation);
         this.storage = layout.replicated(seeds.length, maxAllocation);
         long parameterBytes = 2L * storage.segments() * Sizeof.cl_mem + 16L * Sizeof.cl_ulong;
         if (parameterBytes > device.maxParameterSize()) {
@@ -273,9 +289,7 @@ public final class OpenClEngine implements Engine, EngineBatch {
         this.partialView = partialHost.asDoubleBuffer();
         this.partialPointer = Pointer.to(partialHost);
         this.partialValues = new double[partialCount];
-        int wg = profile.workGroupSize() > 0 ? profile.workGroupSize()
-                : (int) Math.min(HostProfile.DEFAULT_WORK_GROUP_SIZE, Long.highestOneBit(device.maxWorkGroupSize()));
-        wg = (int) Math.min(wg, Long.highestOneBit(Math.max(1, device.maxWorkGroupSize())));
+        int wg = options.workGroupSize() > 0 ? options.workGroupSize() : requestedWorkGroupSize(profile, device);
         try {
             CL.setExceptionsEnabled(true);
             cl_context_properties properties = new cl_context_properties();
@@ -310,19 +324,52 @@ public final class OpenClEngine implements Engine, EngineBatch {
     }
 
     /**
+     * The work-group size an engine asks for before its kernels are built: the profile's, else the
+     * device's limit capped at {@link HostProfile#DEFAULT_WORK_GROUP_SIZE}; never above the device's limit.
+     */
+    static int requestedWorkGroupSize(HostProfile profile, DeviceInfo device) {
+        int wg = profile.workGroupSize() > 0 ? profile.workGroupSize()
+                : (int) Math.min(HostProfile.DEFAULT_WORK_GROUP_SIZE, Long.highestOneBit(device.maxWorkGroupSize()));
+        return (int) Math.min(wg, Long.highestOneBit(Math.max(1, device.maxWorkGroupSize())));
+    }
+
+    /**
      * Device bytes for the replicas of n neurons per population: the states (each replica's block but the
      * last padded to whole tiles, {@link StateLayout#replicated}), the partial sums (at most the profile's
      * groups per population), the recorded counts of tests.
      */
     private long bytesNeeded(Precision p) {
-        return bytesNeeded(n, p, profile, seeds.length, options.recordCounts());
+        return bytesNeeded(n, p, profile, options.tile(), seeds.length, options.recordCounts());
     }
 
-    static long bytesNeeded(long n, Precision p, HostProfile profile, long replicas, boolean recordCounts) {
+    /**
+     * {@link #bytesNeeded(long, long, long, long, Precision, boolean)} of R replicas in the work-groups the
+     * engine plans: of {@code tile} neurons when it is positive, else as {@link StateLayout#plan} makes them.
+     */
+    private static long bytesNeeded(long n, Precision p, HostProfile profile, long tile, long replicas,
+                                    boolean recordCounts) {
         long chunks = StateLayout.ceilDiv(n, CpuEngine.CHUNK);
-        long groups = Math.min(chunks, profile.groupsPerPopulation());
-        long tile = StateLayout.ceilDiv(chunks, profile.groupsPerPopulation()) * CpuEngine.CHUNK;
-        long stored = (replicas - 1) * StateLayout.ceilDiv(n, tile) * tile + n;
+        long groups = tile > 0 ? StateLayout.ceilDiv(n, tile) : Math.min(chunks, profile.groupsPerPopulation());
+        long t = tile > 0 ? tile : StateLayout.ceilDiv(chunks, profile.groupsPerPopulation()) * CpuEngine.CHUNK;
+        return bytesNeeded(n, groups, StateLayout.ceilDiv(n, t) * t, replicas, p, recordCounts);
+    }
+
+    /**
+     * Device bytes for n neurons per population in {@code groups} work-groups per population: the
+     * states, the partial sums, and the recorded counts of tests. The formula {@link DeviceSplit} checks
+     * every device against before any allocates.
+     */
+    static long bytesNeeded(long n, long groups, Precision p, boolean recordCounts) {
+        return bytesNeeded(n, groups, n, 1, p, recordCounts);
+    }
+
+    /**
+     * Device bytes for R replicas of n neurons per population in {@code groups} work-groups per population,
+     * their blocks {@code stride} apart in each population's state ({@link StateLayout#replicated}): the
+     * states, the partial sums and the recorded counts of tests, per replica.
+     */
+    static long bytesNeeded(long n, long groups, long stride, long replicas, Precision p, boolean recordCounts) {
+        long stored = (replicas - 1) * stride + n;
         return 2 * stored * p.bytes + replicas * (2 * groups * PopulationSums.WIDTH * Double.BYTES
                 + (recordCounts ? 4 * n * Long.BYTES : 0));
     }
@@ -336,8 +383,8 @@ public final class OpenClEngine implements Engine, EngineBatch {
      */
     public static int replicasThatFit(long n, Precision p, DeviceInfo device, HostProfile profile, int wanted) {
         long allowed = (long) (profile.memoryFraction() * device.globalMemory());
-        long one = bytesNeeded(n, p, profile, 1, false);
-        long each = bytesNeeded(n, p, profile, 2, false) - one;
+        long one = bytesNeeded(n, p, profile, 0, 1, false);
+        long each = bytesNeeded(n, p, profile, 0, 2, false) - one;
         long byMemory = allowed < one ? 1 : 1 + (allowed - one) / each;
         StateLayout layout = StateLayout.plan(n, p, profile.groupsPerPopulation(), device.maxAllocation());
         long segment = device.maxAllocation() / (layout.tile() * p.bytes) * layout.tile();
@@ -574,6 +621,21 @@ public final class OpenClEngine implements Engine, EngineBatch {
      */
     @Override
     public PopulationSums[][] initialize(double[][] mean, double[][] variance) {
+        boolean[] drawn = launchInitialize(mean, variance);
+        return readSums(drawn);
+    }
+
+    /**
+     * Starts drawing the initial state of the one replica and returns without waiting; {@link #readPartials}
+     * waits. So a {@link MultiDeviceEngine} has all its devices drawing at once.
+     */
+    void launchInitialize(double[] mean, double[] variance) {
+        requireSingle();
+        launchInitialize(new double[][]{mean}, new double[][]{variance});
+    }
+
+    /** Starts drawing the initial states of the replicas whose mean is not null; returns which. */
+    private boolean[] launchInitialize(double[][] mean, double[][] variance) {
         checkOpen();
         boolean[] drawn = new boolean[seeds.length];
         try {
@@ -596,10 +658,11 @@ public final class OpenClEngine implements Engine, EngineBatch {
                 initArgs.set(Parameter.SD_I, Math.sqrt(variance[r][1]));
                 CL.clEnqueueNDRangeKernel(queue, initKernel, 1, null, globalSize, localSize, 0, null, null);
             }
-            return readSums(drawn);
+            CL.clFlush(queue);
         } catch (CLException e) {
             throw failure("drawing the initial state", e);
         }
+        return drawn;
     }
 
     @Override
@@ -611,26 +674,45 @@ public final class OpenClEngine implements Engine, EngineBatch {
     /** One launch of the step kernel for every replica that has a plan; the others keep their states. */
     @Override
     public PopulationSums[][] step(StepPlan[] plans) {
-        checkOpen();
-        boolean[] active = new boolean[seeds.length];
         PoissonStep[] laws = new PoissonStep[seeds.length];
         for (int r = 0; r < seeds.length; r++) {
-            StepPlan plan = plans[r];
-            if (plan == null) {
-                continue;
+            if (plans[r] != null) {
+                checkStep(plans[r]);
+                // Prepared on the host, as CpuEngine does: the device samples the host's laws, and a lambda
+                // outside the sampler's range is refused here.
+                laws[r] = PoissonStep.prepare(sampler, plans[r].lambda);
             }
-            if (plan.step < 0 || plan.step > CounterRng.MAX_STEP) {
-                throw new IllegalArgumentException("step = " + plan.step + ": must be in 0.." + CounterRng.MAX_STEP);
-            }
-            // Prepared on the host, as CpuEngine does: the device samples the host's laws, and a lambda
-            // outside the sampler's range is refused here.
-            laws[r] = PoissonStep.prepare(sampler, plan.lambda);
-            active[r] = true;
         }
+        return readSums(launchStep(plans, laws));
+    }
+
+    static void checkStep(StepPlan plan) {
+        if (plan.step < 0 || plan.step > CounterRng.MAX_STEP) {
+            throw new IllegalArgumentException("step = " + plan.step + ": must be in 0.." + CounterRng.MAX_STEP);
+        }
+    }
+
+    /**
+     * Writes the one replica's plan and the laws the host prepared for it, starts the step and returns
+     * without waiting for it; {@link #readPartials} waits.
+     */
+    void launchStep(StepPlan plan, PoissonStep laws) {
+        requireSingle();
+        launchStep(new StepPlan[]{plan}, new PoissonStep[]{laws});
+    }
+
+    /**
+     * Writes the plans and laws of the replicas that have one, starts one step of them all and returns
+     * without waiting; returns which replicas take part.
+     */
+    private boolean[] launchStep(StepPlan[] plans, PoissonStep[] laws) {
+        checkOpen();
+        boolean[] active = new boolean[seeds.length];
         long first = -1;
         try {
             int tableBytes = sampler == Sampler.TABLE ? writeTables(laws) : 0;
             for (int r = 0; r < seeds.length; r++) {
+                active[r] = plans[r] != null;
                 replicaValues[r * REPLICA_WIDTH + REPLICA_SEED] = seeds[r];
                 replicaValues[r * REPLICA_WIDTH + REPLICA_STEP] = active[r] ? plans[r].step : 0;
                 replicaValues[r * REPLICA_WIDTH + REPLICA_ACTIVE] = active[r] ? 1 : 0;
@@ -653,10 +735,11 @@ public final class OpenClEngine implements Engine, EngineBatch {
             }
             writeReplicas();
             CL.clEnqueueNDRangeKernel(queue, stepKernel, 1, null, globalSize, localSize, 0, null, null);
-            return readSums(active);
+            CL.clFlush(queue);
         } catch (CLException e) {
             throw failure("step " + first, e);
         }
+        return active;
     }
 
     /** Replica r's part of the plan: a, b, delta, c per target, the weights, table offsets and laws per source. */
@@ -750,25 +833,50 @@ public final class OpenClEngine implements Engine, EngineBatch {
      * group order, e then i: the order of an engine of that replica alone.
      */
     private PopulationSums[][] readSums(boolean[] active) {
-        CL.clEnqueueReadBuffer(queue, partials, CL.CL_TRUE, 0, partialHost.capacity(), partialPointer,
-                0, null, null);
-        partialView.clear();
-        partialView.get(partialValues);
+        readPartials();
         PopulationSums[][] out = new PopulationSums[seeds.length][];
-        long groups = layout.groupsPerPopulation();
         for (int r = 0; r < seeds.length; r++) {
-            if (!active[r]) {
-                continue;
-            }
-            out[r] = new PopulationSums[]{new PopulationSums(), new PopulationSums()};
-            for (int p = 0; p < 2; p++) {
-                for (long g = 0; g < groups; g++) {
-                    out[r][p].addFlat(partialValues, (int) (((2L * r + p) * groups + g) * PopulationSums.WIDTH),
-                            layout.groupNeurons(g));
+            if (active[r]) {
+                out[r] = new PopulationSums[]{new PopulationSums(), new PopulationSums()};
+                for (int p = 0; p < 2; p++) {
+                    addPartials(r, out[r][p], p);
                 }
             }
         }
         return out;
+    }
+
+    /** Waits for the launched kernel and reads its groups' partial sums (all replicas') into the host's copy. */
+    void readPartials() {
+        checkOpen();
+        try {
+            CL.clEnqueueReadBuffer(queue, partials, CL.CL_TRUE, 0, partialHost.capacity(), partialPointer,
+                    0, null, null);
+        } catch (CLException e) {
+            throw failure("reading the partial sums", e);
+        }
+        partialView.clear();
+        partialView.get(partialValues);
+    }
+
+    /** {@link #addPartials(int, PopulationSums, int)} of the one replica. */
+    void addPartials(PopulationSums into, int population) {
+        requireSingle();
+        addPartials(0, into, population);
+    }
+
+    /**
+     * Adds the last read partial sums of one population's groups of replica r to {@code into}, in group
+     * order: one addition per group, in double, so the total depends only on the groups and their order (a
+     * {@link MultiDeviceEngine} continues the same sequence over its slices; a batch's replica r adds what
+     * an engine of it alone adds).
+     */
+    private void addPartials(int r, PopulationSums into, int population) {
+        long groups = layout.groupsPerPopulation();
+        for (long g = 0; g < groups; g++) {
+            into.addFlat(partialValues, (int) (((2L * r + population) * groups + g) * PopulationSums.WIDTH),
+                    layout.groupNeurons(g));
+        }
     }
 
     /** {@link #readCounts(int, Population, long, int)} of the one replica. */

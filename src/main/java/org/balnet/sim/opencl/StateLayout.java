@@ -1,6 +1,7 @@
 package org.balnet.sim.opencl;
 
 import org.balnet.io.Sizes;
+import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
@@ -55,7 +56,21 @@ public record StateLayout(long n, Precision precision, long tile, long groupsPer
         }
         // A tile must fit in one buffer.
         chunksPerGroup = Math.min(chunksPerGroup, fitChunks);
-        long tile = chunksPerGroup * CpuEngine.CHUNK;
+        return withTile(n, precision, chunksPerGroup * CpuEngine.CHUNK, maxAllocation);
+    }
+
+    /**
+     * The layout of n neurons per population in work-groups of a given tile: a slice of a network
+     * split over several devices takes the whole network's tile ({@link DeviceSplit}).
+     *
+     * @param tile a multiple of {@link CpuEngine#CHUNK} whose states fit one buffer of {@code maxAllocation}
+     * @throws org.balnet.model.BadInputException as {@link #plan}
+     */
+    public static StateLayout withTile(long n, Precision precision, long tile, long maxAllocation) {
+        if (tile < CpuEngine.CHUNK || tile % CpuEngine.CHUNK != 0 || tile * precision.bytes > maxAllocation) {
+            throw new IllegalArgumentException("tile " + tile + ": must be a multiple of " + CpuEngine.CHUNK
+                    + " whose states fit a buffer of " + maxAllocation + " bytes");
+        }
         long groups = ceilDiv(n, tile);
         long tilesPerSegment = maxAllocation / (tile * precision.bytes);
         long segmentLength = Math.min(tilesPerSegment, groups) * tile;
@@ -88,18 +103,13 @@ public record StateLayout(long n, Precision precision, long tile, long groupsPer
             return this;
         }
         long stored = (replicas - 1) * replicaStride() + n;
-        long groups = ceilDiv(stored, tile);
-        long tilesPerSegment = maxAllocation / (tile * precision.bytes);
-        long length = Math.min(tilesPerSegment, groups) * tile;
-        long count = ceilDiv(stored, length);
-        if (count > MAX_SEGMENTS) {
+        try {
+            return withTile(stored, precision, tile, maxAllocation);
+        } catch (BadInputException e) {
             throw InputError.TOO_LARGE.exception("--replicas", String.format(Locale.ROOT,
-                    "--replicas %d of n = %d per population in %s need %d buffers per population of at most %s "
-                            + "each (the device's largest allocation); balnet splits a population over at most %d: "
-                            + "lower --replicas", replicas, n, precision.key, count, Sizes.bytes(maxAllocation),
-                    MAX_SEGMENTS));
+                    "--replicas %d of n = %d per population store %d states per population: %s; lower --replicas",
+                    replicas, n, stored, e.getMessage()));
         }
-        return new StateLayout(stored, precision, tile, groups, length, (int) count);
     }
 
     /** Neurons in state buffer {@code s} of a population. */

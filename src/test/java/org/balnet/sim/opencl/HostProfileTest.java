@@ -34,6 +34,10 @@ class HostProfileTest {
         assertEquals(0.9, h200.memoryFraction());
         assertTrue(h200.matches(fake(0, "NVIDIA CUDA", "NVIDIA H200", HostProfile.DeviceType.GPU, true)));
         assertFalse(h200.matches(fake(0, "NVIDIA CUDA", "NVIDIA A100-SXM4-80GB", HostProfile.DeviceType.GPU, true)));
+        HostProfile node = HostProfile.load("nvidia-h200x8");
+        assertEquals("all", node.devices());
+        assertEquals("", h200.devices());
+        assertTrue(node.matches(fake(7, "NVIDIA CUDA", "NVIDIA H200", HostProfile.DeviceType.GPU, true)));
         HostProfile pocl = HostProfile.load("pocl-cpu");
         assertTrue(pocl.matches(fake(0, "Portable Computing Language", "pthread-x", HostProfile.DeviceType.CPU, true)));
         assertFalse(pocl.matches(fake(0, "Intel(R) OpenCL", "Xeon", HostProfile.DeviceType.CPU, true)));

@@ -90,4 +90,41 @@ class OpenClDevicesTest {
                 () -> OpenClDevices.select(List.of(), HostProfile.load("auto"), null, "--device"));
         assertTrue(e.getMessage().contains("no OpenCL platform"), e.getMessage());
     }
+
+    @Test
+    void listsAndAllSelectSeveralDevicesInTheirOrder() {
+        HostProfile auto = HostProfile.load("auto");
+        assertEquals(List.of(MACHINE.get(3), MACHINE.get(2)),
+                OpenClDevices.selectAll(MACHINE, auto, "3, 2", "--device"));
+        assertEquals(List.of(MACHINE.get(0), MACHINE.get(2), MACHINE.get(3)),
+                OpenClDevices.selectAll(MACHINE, auto, "all", "--device"), "all: those with fp64");
+        assertEquals(List.of(MACHINE.get(2), MACHINE.get(3)),
+                OpenClDevices.selectAll(MACHINE, HostProfile.load("nvidia-h200x8"), "all", "--device"),
+                "all: those the profile accepts");
+        assertEquals(List.of(MACHINE.get(2)), OpenClDevices.selectAll(MACHINE, auto, "2", "--device"));
+        DeviceRequest fromProfile = DeviceRequest.of(HostProfile.load("nvidia-h200x8"), null);
+        if (System.getenv(OpenClDevices.DEVICE_VARIABLE) == null) {
+            assertEquals("all", fromProfile.selector());
+            assertEquals(DeviceRequest.PROFILE_SOURCE, fromProfile.selectorSource());
+        }
+    }
+
+    @Test
+    void badListsAreBadInputNamingTheValueAndTheDevices() {
+        HostProfile auto = HostProfile.load("auto");
+        String[][] cases = {{"0,4", "OUT_OF_RANGE", "4"}, {"2,3,2", "CONFLICT", "names [2] NVIDIA H200"},
+                {"all,2", "CONFLICT", "all inside a list"}, {"2,", "CONFLICT", "an empty item"}};
+        for (String[] c : cases) {
+            BadInputException e = assertThrows(BadInputException.class,
+                    () -> OpenClDevices.selectAll(MACHINE, auto, c[0], "--device"), c[0]);
+            assertEquals(InputError.valueOf(c[1]), e.kind(), c[0] + ": " + e.getMessage());
+            assertEquals("--device", e.key());
+            assertTrue(e.getMessage().contains(c[2]) && e.getMessage().contains("[3] NVIDIA H200"),
+                    c[0] + ": " + e.getMessage());
+        }
+        BadInputException noFp64 = assertThrows(BadInputException.class,
+                () -> OpenClDevices.selectAll(MACHINE, auto, "0,arc", "--device"));
+        assertTrue(noFp64.getMessage().contains("[1] Intel(R) Arc(TM) A770") && noFp64.getMessage().contains("no fp64"),
+                noFp64.getMessage());
+    }
 }
