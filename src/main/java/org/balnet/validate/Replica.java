@@ -174,14 +174,15 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
 
     /**
      * How many replicas one OpenCL engine advances together on the device the spec's request selects: as
-     * many as its memory share holds ({@link OpenClEngine#replicasThatFit}), at most {@code replicas}.
+     * many as its memory share holds ({@link OpenClEngine#replicasThatFit}), at most {@code replicas}; one
+     * when the request splits each network over several devices (those replicas are stepped in turn).
      */
     static int openClBatchSize(Spec spec, int replicas) {
         DeviceRequest request = spec.devices();
-        DeviceInfo device = OpenClDevices.select(OpenClDevices.list(), request.profile(), request.selector(),
-                request.selectorSource());
-        return OpenClEngine.replicasThatFit(spec.scenario().n(), spec.precision(), device, request.profile(),
-                replicas);
+        List<DeviceInfo> devices = OpenClDevices.selectAll(OpenClDevices.list(), request.profile(),
+                request.selector(), request.selectorSource());
+        return devices.size() != 1 ? 1 : OpenClEngine.replicasThatFit(spec.scenario().n(), spec.precision(),
+                devices.get(0), request.profile(), replicas);
     }
 
     /** Replicas {@code from, from + 1, ...} in one batch of engines, stepped together. */
