@@ -43,8 +43,8 @@ import java.util.Locale;
  * The OpenCL backend: the states live on one device, and a step is one launch of
  * {@code step_population} for both populations (kernels/step.cl), which draws the Poisson counts,
  * updates the states and leaves one set of partial sums per work-group. Per step the host writes the
- * plan ({@value #PLAN_DOUBLES} doubles) and, with the table sampler, the four Poisson tables it built
- * ({@link PoissonStep}, a few KiB to a few MiB), and reads the partial sums, adding them in group order
+ * plan ({@value #PLAN_DOUBLES} doubles per replica) and, with the table sampler, the four Poisson
+ * tables it built ({@link PoissonStep}, a few KiB to a few MiB), and reads the partial sums, adding them in group order
  * in double; nothing else crosses. The arithmetic per neuron is CpuEngine's, the random numbers are
  * the same (Philox twin, the host's tables or Poisson constants), so the counts agree neuron by
  * neuron and the observables to rounding: the reductions add in another order (the tanh and logistic
