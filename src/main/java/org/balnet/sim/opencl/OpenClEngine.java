@@ -409,9 +409,9 @@ public final class OpenClEngine implements Engine, EngineBatch {
             }
             boolean one = seeds.length == 1;
             throw InputError.TOO_LARGE.exception(one ? "--n" : "--replicas", String.format(Locale.ROOT,
-                    "%s needs %s of device memory for the %s state on %s, but host profile %s "
+                    "%s %s %s of device memory for the %s state on %s, but host profile %s "
                             + "allows %s (%.0f%% of its %s)%s; %slower --n, use another device or --backend cpu",
-                    what(), Sizes.bytes(needed), precision.key, device.label(), profile.name(),
+                    what(), one ? "needs" : "need", Sizes.bytes(needed), precision.key, device.label(), profile.name(),
                     Sizes.bytes(allowed), 100 * profile.memoryFraction(), Sizes.bytes(device.globalMemory()),
                     alt, one ? "" : "fewer --replicas, "));
         }
