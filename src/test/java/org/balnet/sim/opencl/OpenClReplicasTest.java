@@ -153,6 +153,22 @@ class OpenClReplicasTest {
         assertTrue(large.getMessage().contains("--replicas 8 of n = " + n), large.getMessage());
     }
 
+    /** validate's batch size: all that are wanted at small n; at large n the most that pass the engine's check. */
+    @Test
+    void replicasThatFitAreWhatTheEngineAccepts() {
+        DeviceInfo device = OpenClTestDevice.device();
+        HostProfile profile = OpenClTestDevice.profile();
+        assertEquals(64, OpenClEngine.replicasThatFit(N, Precision.FP64, device, profile, 64));
+        assertEquals(OpenClEngine.MAX_REPLICAS, OpenClEngine.replicasThatFit(N, Precision.FP64, device, profile,
+                1000));
+        long n = (long) (profile.memoryFraction() * device.globalMemory() / 2 / 8 / 5.5);
+        int fit = OpenClEngine.replicasThatFit(n, Precision.FP64, device, profile, 64);
+        assertEquals(5, fit, "n = " + n);
+        BadInputException over = assertThrows(BadInputException.class, () -> OpenClEngine.batch(mv61(n),
+                Precision.FP64, new long[fit + 1], Sampler.TABLE, device, profile));
+        assertTrue(over.getMessage().contains("--replicas " + (fit + 1)), over.getMessage());
+    }
+
     private static void assertSame(PopulationSums[] expected, PopulationSums[] actual, String what) {
         for (int p = 0; p < 2; p++) {
             String where = what + ", population " + p;
