@@ -3,11 +3,11 @@
 // the state buffers are bound by name: KernelArguments.Histogram lists them in this order.
 //
 // Counts neurons [0, n) of one replica, whose block starts at element replica_offset of the
-// population's state (init.cl). Bins: 0 below lo, 1 .. bins for [lo, hi) in equal parts, bins + 1 at or above hi and NaN. Each
-// work-group counts a contiguous range of neurons into local counters (32-bit: a range holds fewer
-// than 2^31 neurons) for the bins [window_first, window_first + window_count), then writes them to
-// counts[group * window_count ..]; the host adds the groups in 64 bits and runs further windows
-// when local memory cannot hold all bins at once.
+// population's state (init.cl). Bins: 0 below lo, 1 .. bins for [lo, hi) in equal parts, bins + 1
+// at or above hi and NaN. Each work-group counts a contiguous range of neurons into local counters
+// (32-bit: a range holds fewer than 2^31 neurons) for the bins [window_first, window_first +
+// window_count), then writes them to counts[group * window_count ..]; the host adds the groups in
+// 64 bits and runs further windows when local memory cannot hold all bins at once.
 
 __kernel void histogram_population(STATE_PARAMS,
                                    const ulong n, const ulong segment_length, const ulong replica_offset,

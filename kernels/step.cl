@@ -1,7 +1,8 @@
-// One time step of both populations of every replica in one launch: twin of CpuEngine.stepChunk and,
-// for the draws, of PoissonStep.draw. Needs the generated header (streams, table layout, PLAN_*, STATE_PARAMS),
-// philox.cl, poisson.cl, poisson_table.cl, state.cl and reduce.cl before it. Its arguments after the
-// state buffers are bound by name: KernelArguments.Step lists them in this order.
+// One time step of both populations of every replica in one launch: twin of CpuEngine.stepChunk
+// and, for the draws, of PoissonStep.draw. Needs the generated header (streams, table layout, PLAN_*,
+// REPLICA_*, STATE_PARAMS), philox.cl, poisson.cl, poisson_table.cl, state.cl and reduce.cl before it.
+// Its arguments after the state buffers are bound by name: KernelArguments.Step lists them in this
+// order.
 //
 // For neuron j of population alpha: N_{alpha e}, N_{alpha i} ~ Poisson(lambda_{alpha e}),
 // Poisson(lambda_{alpha i}), then
