@@ -2,14 +2,16 @@
 // Needs the generated header (STATE_PARAMS, SELECT_STATE) and state.cl before it. Its arguments after
 // the state buffers are bound by name: KernelArguments.Histogram lists them in this order.
 //
-// Bins: 0 below lo, 1 .. bins for [lo, hi) in equal parts, bins + 1 at or above hi and NaN. Each
-// work-group counts a contiguous range of neurons into local counters (32-bit: a range holds fewer
-// than 2^31 neurons) for the bins [window_first, window_first + window_count), then writes them to
-// counts[group * window_count ..]; the host adds the groups in 64 bits and runs further windows
-// when local memory cannot hold all bins at once.
+// Counts neurons [0, n) of one replica, whose block starts at element replica_offset of the
+// population's state (init.cl). Bins: 0 below lo, 1 .. bins for [lo, hi) in equal parts, bins + 1
+// at or above hi and NaN. Each work-group counts a contiguous range of neurons into local counters
+// (32-bit: a range holds fewer than 2^31 neurons) for the bins [window_first, window_first +
+// window_count), then writes them to counts[group * window_count ..]; the host adds the groups in
+// 64 bits and runs further windows when local memory cannot hold all bins at once.
 
 __kernel void histogram_population(STATE_PARAMS,
-                                   const ulong n, const ulong segment_length, const int pop,
+                                   const ulong n, const ulong segment_length, const ulong replica_offset,
+                                   const int pop,
                                    const ulong neurons_per_group,
                                    const double lo, const double hi, const double scale, const int bins,
                                    const int window_first, const int window_count,
@@ -24,8 +26,9 @@ __kernel void histogram_population(STATE_PARAMS,
     const ulong first = group * neurons_per_group;
     const ulong end = min(first + neurons_per_group, n);
     for (ulong j = first + lid; j < end; j += size) {
-        const ulong segment = j / segment_length;
-        const double u = (double) SELECT_STATE(pop, segment)[j - segment * segment_length];
+        const ulong stored = replica_offset + j;
+        const ulong segment = stored / segment_length;
+        const double u = (double) SELECT_STATE(pop, segment)[stored - segment * segment_length];
         int bin;
         if (u < lo) {
             bin = 0;

@@ -1,14 +1,17 @@
-// One time step of both populations in one launch: twin of CpuEngine.stepChunk and, for the draws,
-// of PoissonStep.draw. Needs the generated header (streams, table layout, PLAN_*, STATE_PARAMS),
-// philox.cl, poisson.cl, poisson_table.cl, state.cl and reduce.cl before it. Its arguments after the
-// state buffers are bound by name: KernelArguments.Step lists them in this order.
+// One time step of both populations of every replica in one launch: twin of CpuEngine.stepChunk
+// and, for the draws, of PoissonStep.draw. Needs the generated header (streams, table layout, PLAN_*,
+// REPLICA_*, STATE_PARAMS), philox.cl, poisson.cl, poisson_table.cl, state.cl and reduce.cl before it.
+// Its arguments after the state buffers are bound by name: KernelArguments.Step lists them in this
+// order.
 //
 // For neuron j of population alpha: N_{alpha e}, N_{alpha i} ~ Poisson(lambda_{alpha e}),
 // Poisson(lambda_{alpha i}), then
 //     u <- a u + b (w_e (N_e - lambda_e) + w_i (N_i - lambda_i)) + delta
 // (Strang splitting; the common part lambda is in delta, computed once on the host in double), and
-// the partial sums of the new state around the centre c. Work-groups cover the neurons as in
-// init.cl. The plan (PLAN_* offsets, from OpenClEngine.planDefines) holds per target population
+// the partial sums of the new state around the centre c. Work-groups cover the replicas and their
+// neurons as in init.cl; a replica that is not active this step (REPLICA_ACTIVE = 0: it has left the
+// balanced state, or finished) keeps its state and its groups write no sums. Per replica, the plan
+// (PLAN_* offsets, from OpenClEngine.planDefines, PLAN_REPLICA doubles each) holds per target population
 // a, b, delta, c and per source the spike weight, the offset of its table in `tables` and the
 // constants of its Poisson law, all prepared on the host (PoissonTable.exportDoubles or
 // PoissonSampler.Prepared.export), so every device samples the host's law.
@@ -24,8 +27,9 @@
 __kernel __attribute__((reqd_work_group_size(BALNET_WORK_GROUP_SIZE, 1, 1)))
 void step_population(STATE_PARAMS,
                      const ulong n, const ulong tile, const ulong groups_per_population,
-                     const ulong segment_length, const ulong seed, const ulong neuron_base,
-                     const ulong time_step, __constant const double *restrict plan,
+                     const ulong segment_length, const ulong replica_stride,
+                     __global const ulong *restrict replicas, const ulong neuron_base,
+                     __constant const double *restrict plan,
                      __global const ulong *restrict tables, const uint tables_in_local,
                      __local ulong *restrict table_cache,
                      __global double *restrict partials
@@ -35,14 +39,25 @@ void step_population(STATE_PARAMS,
                      ) {
     __local double scratch[SUMS_WIDTH * BALNET_WORK_GROUP_SIZE];
     const ulong group = get_group_id(0);
-    const int pop = group >= groups_per_population ? 1 : 0;
-    const ulong first = (group - (ulong) pop * groups_per_population) * tile;
+    const ulong replica = group / (2 * groups_per_population);
+    __global const ulong *key = replicas + replica * REPLICA_WIDTH;
+    if (key[REPLICA_ACTIVE] == 0) {
+        return; /* the whole work-group, before any barrier */
+    }
+    const ulong seed = key[REPLICA_SEED];
+    const ulong time_step = key[REPLICA_STEP];
+    const ulong in_replica = group - replica * 2 * groups_per_population;
+    const int pop = in_replica >= groups_per_population ? 1 : 0;
+    const ulong first = (in_replica - (ulong) pop * groups_per_population) * tile;
     const ulong end = min(first + tile, n);
-    const ulong segment = first / segment_length;
+    /* The replica's block in its population's state: replica_stride is a whole number of tiles, so the
+       group's tile lies in one segment. */
+    const ulong offset = replica * replica_stride;
+    const ulong segment = (offset + first) / segment_length;
     const ulong base = segment * segment_length;
     __global state_t *state = SELECT_STATE(pop, segment);
 
-    __constant const double *target = plan + pop * PLAN_STRIDE;
+    __constant const double *target = plan + replica * PLAN_REPLICA + pop * PLAN_STRIDE;
     const double a = target[PLAN_DECAY];
     const double b = target[PLAN_HALF_DECAY];
     const double delta = target[PLAN_SHIFT];
@@ -114,11 +129,11 @@ void step_population(STATE_PARAMS,
         const long count_i = poisson_sample_prepared(&law_i, &rng);
 #endif
 #ifdef BALNET_RECORD_COUNTS
-        counts[2 * ((ulong) pop * n + j)] = count_e;
-        counts[2 * ((ulong) pop * n + j) + 1] = count_i;
+        counts[2 * ((2 * replica + (ulong) pop) * n + j)] = count_e;
+        counts[2 * ((2 * replica + (ulong) pop) * n + j) + 1] = count_i;
 #endif
         const double jump = weight_e * ((double) count_e - lambda_e) + weight_i * ((double) count_i - lambda_i);
-        const size_t k = j - base;
+        const size_t k = offset + j - base;
         double u = a * (double) state[k] + b * jump + delta;
         u = state_store(state, k, u);
         sums_accumulate(&s, pop, u, centre);

@@ -125,12 +125,8 @@ public final class Backends {
                             "--backend exact runs in fp64 only; drop --precision fp32");
                 }
                 return new ExactEngine(scenario, seed, h);
-            case "opencl": {
-                List<DeviceInfo> devices = OpenClDevices.list();
-                warnIfUnprotected(devices, log);
-                return openCl(scenario, precision, seed, sampler, OpenClDevices.selectAll(devices, request.profile(),
-                        request.selector(), request.selectorSource()), request.profile());
-            }
+            case "opencl":
+                return openCl(scenario, precision, seed, sampler, openClDevices(request, log), request.profile());
             case "auto":
                 return auto(scenario, precision, seed, sampler, threads, request, log);
             default:
@@ -138,11 +134,20 @@ public final class Backends {
         }
     }
 
+    /** The devices {@code --backend opencl} runs on: the request's, or the host profile's choice. */
+    private static List<DeviceInfo> openClDevices(DeviceRequest request, PrintWriter log) {
+        List<DeviceInfo> devices = OpenClDevices.list();
+        warnIfUnprotected(devices, log);
+        return OpenClDevices.selectAll(devices, request.profile(), request.selector(), request.selectorSource());
+    }
+
     /**
      * The engines of R replicas of one network, replica r keyed by {@code seeds[r]}, as one
-     * {@link EngineBatch}: the Java engine steps them in one pass of its pool ({@link CpuEngine#batch});
-     * OpenCL takes one engine per replica on the device {@code auto} or {@code --device} chose, and the
-     * per-synapse and exact backends, which have no batched step, one engine per replica stepped in turn.
+     * {@link EngineBatch}: the Java engine steps them in one pass of its pool ({@link CpuEngine#batch}),
+     * OpenCL in one launch per step on the device {@code auto} or {@code --device} chose
+     * ({@link OpenClEngine#batch}); a network split over several devices ({@link MultiDeviceEngine}) and the
+     * per-synapse and exact backends, which have no batched step, take one engine per replica stepped in
+     * turn.
      * Each replica's results are those of {@link #create} with its seed alone.
      *
      * @throws org.balnet.model.BadInputException (TOO_LARGE) when the memory cannot hold all the replicas
@@ -157,11 +162,26 @@ public final class Backends {
         if ("cpu".equals(name)) {
             return CpuEngine.batch(scenario, precision, seeds, threads, sampler);
         }
+        if ("opencl".equals(name)) {
+            List<DeviceInfo> devices = openClDevices(request, log);
+            if (devices.size() == 1) {
+                return OpenClEngine.batch(scenario, precision, seeds, sampler, devices.get(0), request.profile());
+            }
+        }
         Engine first = create(name, scenario, precision, seeds[0], sampler, threads, h, request, log);
         if (first instanceof CpuEngine && !(first instanceof PerSynapseEngine)) {
             // auto chose the Java engine: the batch is one engine over all the replicas.
             first.close();
             return CpuEngine.batch(scenario, precision, seeds, threads, sampler);
+        }
+        if (first instanceof OpenClEngine chosen) {
+            if (seeds.length == 1) {
+                return chosen;
+            }
+            // auto chose OpenCL: the batch is one engine over all the replicas, on the device it chose.
+            DeviceInfo device = chosen.deviceInfo();
+            first.close();
+            return OpenClEngine.batch(scenario, precision, seeds, sampler, device, request.profile());
         }
         List<Engine> engines = new java.util.ArrayList<>(seeds.length);
         engines.add(first);

@@ -18,7 +18,10 @@ import org.balnet.sim.SimulationBatch;
 import org.balnet.sim.StepSize;
 import org.balnet.sim.TimeLoop;
 import org.balnet.sim.TrajectoryRow;
+import org.balnet.sim.opencl.DeviceInfo;
 import org.balnet.sim.opencl.DeviceRequest;
+import org.balnet.sim.opencl.OpenClDevices;
+import org.balnet.sim.opencl.OpenClEngine;
 
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -141,7 +144,8 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
             }
             log = QUIET;
         }
-        int size = batchSize(backend, first.scenario().n(), first.precision(), specs.size());
+        int size = "opencl".equals(backend) ? openClBatchSize(first, specs.size())
+                : batchSize(backend, first.scenario().n(), first.precision(), specs.size());
         List<Replica> out = new ArrayList<>(specs.size());
         for (int from = 0; from < specs.size(); from += size) {
             List<Spec> batch = new ArrayList<>();
@@ -155,10 +159,9 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
     }
 
     /**
-     * How many replicas of n neurons per population {@code backend} advances together: on the Java engine as
-     * many as half the free heap holds (the rest is for the rows and histograms they return), at most
-     * {@code replicas}; on the other backends one at a time (OpenCL, per-synapse and exact have no batched
-     * step here, and their engines' memory checks see one engine at a time).
+     * How many replicas of n neurons per population the Java engine advances together: as many as half the
+     * free heap holds (the rest is for the rows and histograms they return), at most {@code replicas}; one
+     * at a time on per-synapse and exact, which have no batched step (OpenCL: {@link #openClBatchSize}).
      */
     static int batchSize(String backend, long n, Precision precision, int replicas) {
         if (!"cpu".equals(backend)) {
@@ -167,6 +170,19 @@ public record Replica(long n, int index, long seed, RunStatus status, String mes
         long each = org.balnet.sim.cpu.CpuEngine.bytesNeeded(n, precision);
         long fit = org.balnet.sim.cpu.CpuEngine.heapAvailable() / 2 / each;
         return (int) Math.max(1, Math.min(replicas, fit));
+    }
+
+    /**
+     * How many replicas one OpenCL engine advances together on the device the spec's request selects: as
+     * many as its memory share holds ({@link OpenClEngine#replicasThatFit}), at most {@code replicas}; one
+     * when the request splits each network over several devices (those replicas are stepped in turn).
+     */
+    static int openClBatchSize(Spec spec, int replicas) {
+        DeviceRequest request = spec.devices();
+        List<DeviceInfo> devices = OpenClDevices.selectAll(OpenClDevices.list(), request.profile(),
+                request.selector(), request.selectorSource());
+        return devices.size() != 1 ? 1 : OpenClEngine.replicasThatFit(spec.scenario().n(), spec.precision(),
+                devices.get(0), request.profile(), replicas);
     }
 
     /** Replicas {@code from, from + 1, ...} in one batch of engines, stepped together. */

@@ -180,6 +180,17 @@ class OpenClCommandsTest {
         assertEquals(2, tooLarge.code(), tooLarge.err());
         assertTrue(tooLarge.err().contains("of device memory"), tooLarge.err());
         assertFalse(tooLarge.err().contains("at org."), tooLarge.err());
+        // Replicas that the device cannot hold together, or more than one engine takes, name --replicas.
+        LimitCommandTest.Run replicas = run("bench", "--scenario", "mv-6.1", "--n", "100000000000",
+                "--replicas", "2", "--backend", "opencl");
+        assertEquals(2, replicas.code(), replicas.err());
+        assertTrue(replicas.err().contains("--replicas 2 of n = 100000000000") && replicas.err().contains(
+                "of device memory"), replicas.err());
+        LimitCommandTest.Run many = run("bench", "--scenario", "mv-6.1", "--n", "1000",
+                "--replicas", "171", "--backend", "opencl");
+        assertEquals(2, many.code(), many.err());
+        assertTrue(many.err().contains("--replicas = 171"), many.err());
+        many.assertNoStackTrace();
     }
 
     /** Both samplers; the lockstep part includes a step at lambda up to 1e7 (tables in global memory). */

@@ -6,6 +6,8 @@ import org.balnet.rng.Sampler;
 import org.balnet.sim.InitialPoint;
 import org.balnet.sim.Precision;
 import org.balnet.sim.opencl.DeviceRequest;
+import org.balnet.sim.opencl.OpenClTestDevice;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,17 +25,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BatchedReplicasTest {
     @Test
     void replicasTogetherEqualReplicasOneByOne() {
+        List<Replica.Spec> specs = specs("cpu", DeviceRequest.defaults());
+        assertTrue(Replica.batchSize("cpu", specs.get(0).scenario().n(), Precision.FP64, specs.size()) > 1,
+                "the heap holds several replicas of n = 3000: they are batched");
+        assertTogetherEqualOneByOne(specs);
+    }
+
+    /** On OpenCL the replicas of a batch share one engine, one launch per step ({@code OpenClEngine.batch}). */
+    @Test
+    @Tag("opencl")
+    void openClReplicasTogetherEqualReplicasOneByOne() {
+        OpenClTestDevice.device();
+        List<Replica.Spec> specs = specs("opencl", DeviceRequest.fromEnvironment(OpenClTestDevice.profile()));
+        assertEquals(specs.size(), Replica.openClBatchSize(specs.get(0), specs.size()),
+                "the device holds all the replicas of n = 3000: one batch");
+        assertTogetherEqualOneByOne(specs);
+    }
+
+    private static List<Replica.Spec> specs(String backend, DeviceRequest devices) {
         Scenario base = ScenarioLoader.load("mv-6.1").withN(3000);
         InitialPoint initial = InitialPoint.resolve(base);
         List<Replica.Spec> specs = new ArrayList<>();
         for (int r = 0; r < 4; r++) {
             Scenario s = base.withRun(new Scenario.RunSettings(0.3, OptionalDouble.empty(), 0.05,
                     ReplicaSeeds.of(9, base.n(), r), base.run().scheme()));
-            specs.add(new Replica.Spec(s, initial, "cpu", Precision.FP64, Sampler.TABLE, DeviceRequest.defaults(), 2,
+            specs.add(new Replica.Spec(s, initial, backend, Precision.FP64, Sampler.TABLE, devices, 2,
                     org.balnet.sim.Simulation.DEFAULT_IMBALANCE_LIMIT, new long[]{2, 6}));
         }
-        assertTrue(Replica.batchSize("cpu", base.n(), Precision.FP64, specs.size()) > 1,
-                "the heap holds several replicas of n = 3000: they are batched");
+        return specs;
+    }
+
+    private static void assertTogetherEqualOneByOne(List<Replica.Spec> specs) {
         List<Replica> together = Replica.simulateAll(specs, Replica.QUIET);
         for (int r = 0; r < specs.size(); r++) {
             Replica alone = Replica.simulate(specs.get(r), r, Replica.QUIET);

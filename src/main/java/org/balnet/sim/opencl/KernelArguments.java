@@ -42,12 +42,16 @@ final class KernelArguments {
     /** A kernel parameter, named as in the kernels (in lower case there). */
     enum Parameter {
         N(Type.ULONG), TILE(Type.ULONG), GROUPS_PER_POPULATION(Type.ULONG), SEGMENT_LENGTH(Type.ULONG),
-        SEED(Type.ULONG), NEURON_BASE(Type.ULONG),
+        /** Elements of a population's state from one replica's block to the next (a whole number of tiles). */
+        REPLICA_STRIDE(Type.ULONG),
+        /** Per replica its seed, step and whether it takes part (REPLICA_* in the generated header). */
+        REPLICAS(Type.BUFFER),
+        NEURON_BASE(Type.ULONG),
         MEAN_E(Type.DOUBLE), MEAN_I(Type.DOUBLE), SD_E(Type.DOUBLE), SD_I(Type.DOUBLE),
-        /** The step index of the counter (not {@code step}: PoCL renames a parameter that shadows the built-in). */
-        TIME_STEP(Type.ULONG),
         PLAN(Type.BUFFER), TABLES(Type.BUFFER), TABLES_IN_LOCAL(Type.UINT), TABLE_CACHE(Type.LOCAL),
         PARTIALS(Type.BUFFER),
+        /** Where the histogram's replica starts in its population's state. */
+        REPLICA_OFFSET(Type.ULONG),
         POP(Type.INT), NEURONS_PER_GROUP(Type.ULONG), LO(Type.DOUBLE), HI(Type.DOUBLE), SCALE(Type.DOUBLE),
         BINS(Type.INT), WINDOW_FIRST(Type.INT), WINDOW_COUNT(Type.INT),
         COUNTS(Type.BUFFER), LOCAL_COUNTS(Type.LOCAL);
@@ -72,14 +76,14 @@ final class KernelArguments {
     record Signature(String kernel, List<Parameter> parameters, Map<Parameter, String> conditional) {
         /** {@code init_population} in kernels/init.cl. */
         static final Signature INIT = new Signature("init_population", List.of(N, TILE, GROUPS_PER_POPULATION,
-                SEGMENT_LENGTH, SEED, NEURON_BASE, MEAN_E, MEAN_I, SD_E, SD_I, PARTIALS), Map.of());
+                SEGMENT_LENGTH, REPLICA_STRIDE, REPLICAS, NEURON_BASE, MEAN_E, MEAN_I, SD_E, SD_I, PARTIALS), Map.of());
         /** {@code step_population} in kernels/step.cl; the counts only in the tests' builds ({@link OpenClEngine.Options#recordCounts}). */
         static final Signature STEP = new Signature("step_population", List.of(N, TILE, GROUPS_PER_POPULATION,
-                SEGMENT_LENGTH, SEED, NEURON_BASE, TIME_STEP, PLAN, TABLES, TABLES_IN_LOCAL, TABLE_CACHE, PARTIALS,
+                SEGMENT_LENGTH, REPLICA_STRIDE, REPLICAS, NEURON_BASE, PLAN, TABLES, TABLES_IN_LOCAL, TABLE_CACHE, PARTIALS,
                 COUNTS), Map.of(COUNTS, OpenClEngine.RECORD_COUNTS));
         /** {@code histogram_population} in kernels/histogram.cl. */
-        static final Signature HISTOGRAM = new Signature("histogram_population", List.of(N, SEGMENT_LENGTH, POP,
-                NEURONS_PER_GROUP, LO, HI, SCALE, BINS, WINDOW_FIRST, WINDOW_COUNT, COUNTS, LOCAL_COUNTS), Map.of());
+        static final Signature HISTOGRAM = new Signature("histogram_population", List.of(N, SEGMENT_LENGTH, REPLICA_OFFSET,
+                POP, NEURONS_PER_GROUP, LO, HI, SCALE, BINS, WINDOW_FIRST, WINDOW_COUNT, COUNTS, LOCAL_COUNTS), Map.of());
 
         /** The parameter's place after the state buffers. */
         int index(Parameter p) {

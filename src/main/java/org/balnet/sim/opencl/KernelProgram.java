@@ -62,7 +62,7 @@ final class KernelProgram {
      * ({@link CounterRng#openClDefines}), the Poisson sampler's constants and log-factorial table
      * ({@link PoissonSampler#openClDefines}), the layout of a Poisson table
      * ({@link PoissonTable#openClDefines}), TableExp's constants and table, the layout of the sums
-     * ({@link PopulationSums#openClDefines}) and of the step plan ({@link OpenClEngine#planDefines}).
+     * ({@link PopulationSums#openClDefines}) and of the step plan and the replicas ({@link OpenClEngine#planDefines}).
      * The twin tests build their programs on it too.
      */
     static String constants() {

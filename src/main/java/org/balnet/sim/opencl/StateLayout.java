@@ -1,6 +1,7 @@
 package org.balnet.sim.opencl;
 
 import org.balnet.io.Sizes;
+import org.balnet.model.BadInputException;
 import org.balnet.model.InputError;
 import org.balnet.sim.PopulationSums;
 import org.balnet.sim.Precision;
@@ -81,6 +82,34 @@ public record StateLayout(long n, Precision precision, long tile, long groupsPer
                     n, precision.key, segments, Sizes.bytes(maxAllocation), MAX_SEGMENTS));
         }
         return new StateLayout(n, precision, tile, groups, segmentLength, (int) segments);
+    }
+
+    /** Elements of a population's state from one replica's block to the next: the groups' whole tiles. */
+    public long replicaStride() {
+        return groupsPerPopulation * tile;
+    }
+
+    /**
+     * Where R replicas of this layout's network are stored: in each population's state one block per
+     * replica, {@link #replicaStride} apart (padded to whole tiles, so a work-group lies in one replica and
+     * one buffer), the last block n long. The result's n is the elements stored per population and its
+     * segments split them as {@link #plan} does; its tile is this one's. One replica is this layout.
+     *
+     * @throws org.balnet.model.BadInputException (TOO_LARGE) when the replicas need more than
+     *                                            {@link #MAX_SEGMENTS} buffers per population
+     */
+    public StateLayout replicated(int replicas, long maxAllocation) {
+        if (replicas == 1) {
+            return this;
+        }
+        long stored = (replicas - 1) * replicaStride() + n;
+        try {
+            return withTile(stored, precision, tile, maxAllocation);
+        } catch (BadInputException e) {
+            throw InputError.TOO_LARGE.exception("--replicas", String.format(Locale.ROOT,
+                    "--replicas %d of n = %d per population store %d states per population: %s; lower --replicas",
+                    replicas, n, stored, e.getMessage()));
+        }
     }
 
     /** Neurons in state buffer {@code s} of a population. */

@@ -95,8 +95,10 @@ class KernelArgumentsTest {
     @Test
     void aReorderedOrRetypedParameterListIsSeen() {
         String step = KernelProgram.file("step.cl");
-        String swapped = step.replace("const ulong seed, const ulong neuron_base", "const ulong neuron_base, const ulong seed");
-        assertFalse(swapped.equals(step), "step.cl no longer declares seed before neuron_base: update this test");
+        String swapped = step.replace("const ulong segment_length, const ulong replica_stride",
+                "const ulong replica_stride, const ulong segment_length");
+        assertFalse(swapped.equals(step), "step.cl no longer declares segment_length before replica_stride: update "
+                + "this test");
         assertFalse(expected(Signature.STEP).equals(parameters(swapped, Signature.STEP.kernel())));
         String retyped = step.replace("const uint tables_in_local", "const int tables_in_local");
         assertFalse(retyped.equals(step), "step.cl no longer declares tables_in_local as uint: update this test");

@@ -13,7 +13,8 @@ import org.balnet.sim.SimulationBatch;
 import org.balnet.sim.TimeLoop;
 import org.balnet.validate.ReplicaSeeds;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Replicas on OpenCL advanced together (the batch {@link TimeLoop} over a batch of OpenCL engines, as
- * {@code simulate --replicas} and {@code validate} build it on OpenCL) against each replica run alone on the same
- * device: every row and the final states, bit for bit.
+ * Replicas on OpenCL advanced together (the batch {@link TimeLoop} over the one-launch engine of all of them,
+ * {@link OpenClEngine#batch}, as {@code simulate --replicas} and {@code validate} build it on OpenCL; and over
+ * separate engines stepped in turn, as a network split over several devices has them) against each replica run
+ * alone on the same device: every row and the final states, bit for bit.
  */
 @Tag("opencl")
 class OpenClBatchTest {
@@ -53,8 +55,9 @@ class OpenClBatchTest {
         return s;
     }
 
-    @Test
-    void batchedEqualsOneByOne() {
+    @ParameterizedTest(name = "one launch: {0}")
+    @ValueSource(booleans = {true, false})
+    void batchedEqualsOneByOne(boolean oneLaunch) {
         OpenClTestDevice.device();
         long[] seeds = new long[REPLICAS];
         List<Scenario> scenarios = new ArrayList<>();
@@ -72,7 +75,13 @@ class OpenClBatchTest {
             listeners.add(x -> { });
         }
         TimeLoop loop = new TimeLoop(H, 1, Simulation.DEFAULT_IMBALANCE_LIMIT);
-        try (SimulationBatch batch = SimulationBatch.start(scenarios, EngineBatch.of(engines), Scheme.SEMI_IMPLICIT, H,
+        EngineBatch engineBatch = EngineBatch.of(engines);
+        if (oneLaunch) {
+            engineBatch.close();
+            engineBatch = OpenClEngine.batch(scenarios.get(0), Precision.FP64, seeds, Sampler.TABLE,
+                    OpenClTestDevice.device(), OpenClTestDevice.profile());
+        }
+        try (SimulationBatch batch = SimulationBatch.start(scenarios, engineBatch, Scheme.SEMI_IMPLICIT, H,
                 MV61_MEAN)) {
             for (int r = 0; r < REPLICAS; r++) {
                 loop.recordIfDue(batch.get(r), recorders.get(r));

@@ -148,6 +148,12 @@ class OpenClEngineTest {
      */
     static long compareCounts(OpenClEngine cl, StepPlan plan, Sampler sampler, long seed, long base, int n,
                               long step) {
+        return compareCounts(cl, 0, plan, sampler, seed, base, n, step);
+    }
+
+    /** {@link #compareCounts(OpenClEngine, StepPlan, Sampler, long, long, int, long)} of replica r of a batch. */
+    static long compareCounts(OpenClEngine cl, int replica, StepPlan plan, Sampler sampler, long seed, long base,
+                              int n, long step) {
         PoissonStep laws = PoissonStep.prepare(sampler, plan.lambda);
         CounterRng rng = new CounterRng(seed);
         CounterRng second = new CounterRng(seed);
@@ -155,7 +161,7 @@ class OpenClEngineTest {
         long compared = 0;
         for (Population alpha : Population.values()) {
             int a = alpha.index();
-            long[] counts = cl.readCounts(alpha, 0, n);
+            long[] counts = cl.readCounts(replica, alpha, 0, n);
             for (int j = 0; j < n; j++) {
                 laws.draw(rng, second, plan.step, base + j, a, expected);
                 for (int beta = 0; beta < 2; beta++) {

@@ -87,6 +87,34 @@ class StateLayoutTest {
         assertTrue(e.getMessage().contains("buffers per population"), e.getMessage());
     }
 
+    /**
+     * Replicas one after another, each block padded to whole tiles: a group's tile never straddles two
+     * replicas or two buffers, the last block is n long, one replica is the layout itself.
+     */
+    @Test
+    void replicasArePaddedToWholeTiles() {
+        long tiny = 2L * CpuEngine.CHUNK * Double.BYTES; // two tiles per buffer
+        StateLayout one = StateLayout.plan(10_000, Precision.FP64, 4096, tiny);
+        assertEquals(one, one.replicated(1, tiny));
+        assertEquals(3 * CpuEngine.CHUNK, one.replicaStride());
+        StateLayout three = one.replicated(3, tiny);
+        checkInvariants(three, tiny);
+        assertEquals(2 * 3 * CpuEngine.CHUNK + 10_000, three.n());
+        assertEquals(one.tile(), three.tile());
+        assertEquals(5, three.segments());
+        for (int r = 0; r < 3; r++) {
+            for (long g = 0; g < one.groupsPerPopulation(); g++) {
+                long first = r * one.replicaStride() + g * one.tile();
+                long last = first + one.groupNeurons(g) - 1;
+                assertEquals(first / three.segmentLength(), last / three.segmentLength(),
+                        "replica " + r + ", group " + g + " lies in one buffer");
+            }
+        }
+        BadInputException e = assertThrows(BadInputException.class, () -> one.replicated(30, tiny));
+        assertEquals(InputError.TOO_LARGE, e.kind());
+        assertTrue(e.getMessage().contains("--replicas 30 of n = 10000"), e.getMessage());
+    }
+
     @Test
     void generatedParametersNameEveryBuffer() {
         StateLayout l = StateLayout.plan(1_000_000, Precision.FP32, 4096, 2L * CpuEngine.CHUNK * 4 * 50);
