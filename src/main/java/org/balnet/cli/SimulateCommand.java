@@ -110,7 +110,7 @@ public final class SimulateCommand implements Callable<Integer> {
                 && Files.isDirectory(resume.resolve(REPLICA_DIRECTORY + 0))) {
             throw InputError.CONFLICT.exception("--resume", "--resume " + resume + " holds the replicas of a batched "
                     + "run (--replicas), each a run of its own: resume them one at a time, balnet simulate --resume "
-                    + resume.resolve(REPLICA_DIRECTORY + "R") + " for R = 0, 1, ...");
+                    + resume.resolve(REPLICA_DIRECTORY + "r") + " for r = 0, 1, ...");
         }
         try (SignalTrap trap = SignalTrap.install(stderr);
              RecordedRun run = resume != null ? resume(stderr) : start(stderr)) {
@@ -163,7 +163,7 @@ public final class SimulateCommand implements Callable<Integer> {
                                 + "h = %s, %d steps to t = %s, backend %s (%s), into %s%n", r.scenario().name(), replicas,
                         r.scenario().n(), engine.precision().key, r.scenario().run().scheme().key, r.step().h(),
                         r.step().totalSteps(), r.scenario().run().tEnd(), engine.backend(), engine.device(),
-                        out.resolve(REPLICA_DIRECTORY + "R"));
+                        out.resolve(REPLICA_DIRECTORY + "0") + " .. " + REPLICA_DIRECTORY + (replicas - 1));
                 stdout.flush();
                 List<RecordedRun.Result> results;
                 try (Progress progress = Progress.start(stderr, "simulate", r.step().totalSteps() * replicas,
@@ -218,7 +218,7 @@ public final class SimulateCommand implements Callable<Integer> {
         if (interrupted) {
             stderr.printf(Locale.ROOT, "balnet: interrupted by %s at t = %s; every replica wrote a checkpoint; continue "
                     + "each with: balnet simulate --resume %s%n", trap.signalName(), Json.number(last.endTime()),
-                    runs.get(0).directory().resolveSibling(REPLICA_DIRECTORY + "R"));
+                    runs.get(0).directory().resolveSibling(REPLICA_DIRECTORY + "r") + " for r = 0 .. " + (runs.size() - 1));
             stderr.flush();
             return trap.exitCode();
         }

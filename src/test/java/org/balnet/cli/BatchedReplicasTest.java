@@ -99,7 +99,7 @@ class BatchedReplicasTest {
                 Files.readAllBytes(replica.resolve(RecordedRun.TRAJECTORY_CSV)), "trajectory after the resume");
         Cli.Result parent = SimulateResumeTest.resume(batched);
         assertEquals(2, parent.code(), parent.toString());
-        assertTrue(parent.err().contains("--resume") && parent.err().contains("replica-R"), parent.toString());
+        assertTrue(parent.err().contains("--resume") && parent.err().contains("replica-r"), parent.toString());
         parent.assertNoStackTrace();
     }
 
