@@ -408,22 +408,12 @@ public final class LimitSolver {
             }
         }
 
-        /** zeta = max Re eig J_v; stops the run when it reaches 0 (to within {@link #ZETA_EXIT}). */
-        private final class ZetaEvent implements EventHandler {
-            private final double margin;
+        /** An event that ends the integration where its switching function g crosses 0, and says whether it did. */
+        private abstract static class StopEvent implements EventHandler {
             boolean fired;
-
-            ZetaEvent(double margin) {
-                this.margin = margin;
-            }
 
             @Override
             public void init(double t0, double[] y0, double t) {
-            }
-
-            @Override
-            public double g(double sigma, double[] y) {
-                return onManifold(y, RHS_PROJECTION_THRESHOLD, false).zeta() + margin;
             }
 
             @Override
@@ -437,19 +427,27 @@ public final class LimitSolver {
             }
         }
 
+        /** zeta = max Re eig J_v; stops the run when it reaches 0 (to within {@link #ZETA_EXIT}). */
+        private final class ZetaEvent extends StopEvent {
+            private final double margin;
+
+            ZetaEvent(double margin) {
+                this.margin = margin;
+            }
+
+            @Override
+            public double g(double sigma, double[] y) {
+                return onManifold(y, RHS_PROJECTION_THRESHOLD, false).zeta() + margin;
+            }
+        }
+
         /**
          * Stops the run when a rate Q_ab falls below {@link org.balnet.model.RateFunction#negligible()}: the
          * limit is falling silent, and a balance between vanished rates is rounding (the floor a balanced
          * point must clear at t = 0). Left to run, such a solve crawls (det J_v, and with it dt/dsigma, goes
          * to 0 with the rates) until the integrator gives up.
          */
-        private final class SilenceEvent implements EventHandler {
-            boolean fired;
-
-            @Override
-            public void init(double t0, double[] y0, double t) {
-            }
-
+        private final class SilenceEvent extends StopEvent {
             /** log of the smallest Q_ab / negligible_ab: 0 at the floor, positive above it. */
             @Override
             public double g(double sigma, double[] y) {
@@ -463,20 +461,10 @@ public final class LimitSolver {
                 // a rate that rounding has made 0 or negative is below the floor too
                 return smallest > 0 ? Math.log(smallest) : -1.0;
             }
-
-            @Override
-            public Action eventOccurred(double sigma, double[] y, boolean increasing) {
-                fired = true;
-                return Action.STOP;
-            }
-
-            @Override
-            public void resetState(double t, double[] y) {
-            }
         }
 
         /** Stops the run when t reaches the last output time. */
-        private final class EndEvent implements EventHandler {
+        private final class EndEvent extends StopEvent {
             private final double stop;
 
             EndEvent(double stop) {
@@ -484,21 +472,8 @@ public final class LimitSolver {
             }
 
             @Override
-            public void init(double t0, double[] y0, double t) {
-            }
-
-            @Override
             public double g(double sigma, double[] y) {
                 return y[0] - stop;
-            }
-
-            @Override
-            public Action eventOccurred(double sigma, double[] y, boolean increasing) {
-                return Action.STOP;
-            }
-
-            @Override
-            public void resetState(double t, double[] y) {
             }
         }
     }
