@@ -122,14 +122,7 @@ public final class ChaosReport {
         md.append(String.format(Locale.ROOT, "- backend %s, %s, sampler %s, scheme %s; versions: %s; wall time %.1f s%n%n",
                 c.backend(), c.precision().key, c.sampler().key, c.scenario().run().scheme().key, versions.text(),
                 r.wallSeconds()));
-        md.append("## Checks\n\n| check | measured | threshold | result |\n|---|---|---|---|\n");
-        for (Check k : r.checks()) {
-            md.append(k.markdownRow());
-        }
-        md.append("\nWhy these thresholds:\n\n");
-        for (Check k : r.checks()) {
-            md.append("- ").append(k.name()).append(": ").append(k.why()).append(".\n");
-        }
+        md.append(Check.markdownSection(r.checks(), r.checks()));
         md.append("\n## Correlation of two neurons, mean over (0, T]\n\n"
                 + "| n | population | all pairs (v-hat, K-hat) | se | n x all pairs | recorded pairs | se |\n"
                 + "|---|---|---|---|---|---|---|\n");

@@ -2,6 +2,8 @@ package org.balnet.validate;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
+import java.util.List;
+
 /**
  * One pass/fail check of a validation or reproduction report; summary.json lists it without its why.
  *
@@ -19,6 +21,23 @@ public record Check(String name, String measured, String threshold, boolean pass
     /** The check as a Markdown table row; '|' inside a cell is escaped so it does not split the cell. */
     public String markdownRow() {
         return "| " + cell(name) + " | " + cell(measured) + " | " + cell(threshold) + " | **" + verdict() + "** |\n";
+    }
+
+    /**
+     * A report's "Checks" section: the table of {@code checks}, then where the threshold of each of
+     * {@code explained} comes from.
+     */
+    static String markdownSection(List<Check> checks, List<Check> explained) {
+        StringBuilder md = new StringBuilder("## Checks\n\n| check | measured | threshold | result |\n"
+                + "|---|---|---|---|\n");
+        for (Check k : checks) {
+            md.append(k.markdownRow());
+        }
+        md.append("\nWhy these thresholds:\n\n");
+        for (Check k : explained) {
+            md.append("- ").append(k.name()).append(": ").append(k.why()).append(".\n");
+        }
+        return md.toString();
     }
 
     static String cell(String s) {

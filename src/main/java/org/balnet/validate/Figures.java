@@ -510,4 +510,13 @@ public final class Figures {
     static String number(double x) {
         return org.balnet.io.Json.number(x);
     }
+
+    /** A report's "Figures" section: each figure's PNG inline, with the name of its SVG twin. */
+    static String markdownSection(List<String> figures) {
+        StringBuilder md = new StringBuilder("\n## Figures\n\n");
+        for (String f : figures) {
+            md.append("![").append(f).append("](").append(f).append(".png) (vector: `").append(f).append(".svg`)\n\n");
+        }
+        return md.toString();
+    }
 }

@@ -123,14 +123,7 @@ public final class ReproductionReport {
         md.append("Three curves per panel: the simulation (one replica), the hydrodynamic limit of Lemma 4.2 "
                 + "(what the paper plots against), and the finite-n Gaussian closure dv/dt = -v/tau + sqrt(n) F(v, K), "
                 + "which keeps the O(n^-1/2 / zeta) offset of the means (7.1) that the limit drops.\n\n");
-        md.append("## Checks\n\n| check | measured | threshold | result |\n|---|---|---|---|\n");
-        for (Check k : all) {
-            md.append(k.markdownRow());
-        }
-        md.append("\nWhy these thresholds:\n\n");
-        for (Check k : r.scenarios().get(0).checks()) {
-            md.append("- ").append(k.name()).append(": ").append(k.why()).append(".\n");
-        }
+        md.append(Check.markdownSection(all, r.scenarios().get(0).checks()));
         md.append(timeStepSection(r));
         for (Reproduction.ScenarioResult s : r.scenarios()) {
             String name = s.scenario().name();

@@ -392,14 +392,7 @@ public final class TimeStepReport {
                 + "the measured one (triangle inequality), hence the interval [B - N, B + N]. A value marked ≤ is "
                 + "within " + Validation.fmt(TimeStepStudy.RESOLVED_FACTOR) + " noise floors: mostly noise, so "
                 + "read it as an upper bound; the fits leave it out.\n\n");
-        md.append("## Checks\n\n| check | measured | threshold | result |\n|---|---|---|---|\n");
-        for (Check k : r.checks()) {
-            md.append(k.markdownRow());
-        }
-        md.append("\nWhy these thresholds:\n\n");
-        for (Check k : r.checks()) {
-            md.append("- ").append(k.name()).append(": ").append(k.why()).append(".\n");
-        }
+        md.append(Check.markdownSection(r.checks(), r.checks()));
         for (TimeStepStudy.SizeResult s : r.sizes()) {
             md.append("\n## n = ").append(Figures.count(s.n())).append("\n\n");
             md.append(String.format(Locale.ROOT, "Finite-n error (the exact replicas' sup of (4.5) over the window): "
@@ -438,10 +431,7 @@ public final class TimeStepReport {
                 md.append("- ").append(a.text()).append(".\n");
             }
         }
-        md.append("\n## Figures\n\n");
-        for (String f : figures) {
-            md.append("![").append(f).append("](").append(f).append(".png) (vector: `").append(f).append(".svg`)\n\n");
-        }
+        md.append(Figures.markdownSection(figures));
         md.append("## Files\n\n`").append(STUDY_CSV).append("` (one row per n, scheme and h), `").append(RUNS_CSV)
                 .append("` (one row per replica), `").append(DIFFERENCE_CSV).append("` (the differences of the replica "
                         + "means at every record time), `summary.json` (`\"dt_order\"`), this report, the figures.\n");

@@ -185,14 +185,7 @@ public final class ValidationReport {
         md.append(String.format(Locale.ROOT, "- versions: %s; wall time %.1f s (solving and simulating)%n%n",
                 versions.text(), r.wallSeconds()));
 
-        md.append("## Checks\n\n| check | measured | threshold | result |\n|---|---|---|---|\n");
-        for (Check k : r.checks()) {
-            md.append(k.markdownRow());
-        }
-        md.append("\nWhy these thresholds:\n\n");
-        for (Check k : r.checks()) {
-            md.append("- ").append(k.name()).append(": ").append(k.why()).append(".\n");
-        }
+        md.append(Check.markdownSection(r.checks(), r.checks()));
         md.append(String.format(Locale.ROOT, "%nNot a pass/fail check: n^-1/2 (slope %s) is %s the %d%% bootstrap "
                         + "interval of the slope against the limit, and %s that of the closure.%n%n",
                 Validation.fmt(Validation.THEORY_SLOPE),
@@ -248,10 +241,7 @@ public final class ValidationReport {
             }
             md.append('\n');
         }
-        md.append("\n## Figures\n\n");
-        for (String f : figures) {
-            md.append("![").append(f).append("](").append(f).append(".png) (vector: `").append(f).append(".svg`)\n\n");
-        }
+        md.append(Figures.markdownSection(figures));
         md.append("## Files\n\n`convergence.csv` (one row per n), `runs.csv` (one row per replica), `gaussianity.csv` "
                 + "(one row per histogram), `summary.json`, this report, the figures.\n");
         return md.toString();
