@@ -24,8 +24,6 @@ import org.balnet.validate.ReplicaRecorder;
 import org.balnet.validate.StateHistogram;
 
 import java.io.IOException;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -84,9 +82,8 @@ final class RecordedReplica {
                 for (String skipped : run.skipped()) {
                     log.println("warning: " + who + ": skipped " + skipped);
                 }
-                // t = k h printed to 10 digits: 5.02, not 5.0200000000000005
-                log.printf(Locale.ROOT, "%s: resuming from t = %s (step %d)%n", who, new BigDecimal(run.startTime())
-                        .round(new MathContext(10)).stripTrailingZeros().toPlainString(), run.startStep());
+                log.printf(Locale.ROOT, "%s: resuming from t = %s (step %d)%n", who, Json.number(run.startTime()),
+                        run.startStep());
                 segments.addAll(before.segments());
             } catch (CheckpointException | BadInputException e) {
                 log.println("warning: " + who + ": cannot resume (" + e.getMessage() + "); running it from the start");
